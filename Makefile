@@ -1,0 +1,60 @@
+# mimml-edu: every target does its own set-up.
+# The virtual environment is (re)built when the pinned files change: the stamp file's name
+# carries a hash of requirements/lock.txt and pyproject.toml, so an unchanged environment
+# is reused and a changed pin triggers a refresh.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+LOCK := requirements/lock.txt
+ENV_HASH := $(shell cat $(LOCK) pyproject.toml | sha256sum | cut -c1-16)
+STAMP := $(VENV)/.mimml-env-$(ENV_HASH)
+PIP_QUIET := --quiet --no-input --disable-pip-version-check
+export PYTHONDONTWRITEBYTECODE := 1
+export MPLBACKEND := Agg
+
+.PHONY: help venv book test lab demo lint clean
+
+help:
+	@echo "make book  - execute every chapter and build the HTML book (book/_build/html)"
+	@echo "make test  - run the whole test suite (unit tests, notebooks, the book build)"
+	@echo "make lab   - open JupyterLab on notebooks/"
+	@echo "make demo  - run 'mimml-edu demo'"
+	@echo "make lint  - ruff"
+
+venv: $(STAMP)
+
+$(STAMP): $(LOCK) pyproject.toml
+	@echo ">> setting up $(VENV) from $(LOCK) (first time: a few minutes)"
+	@if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys; assert sys.version_info[:2] >= (3, 11)'; then \
+		rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
+	@$(BIN)/python -m pip install $(PIP_QUIET) --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -m pip install $(PIP_QUIET) -r $(LOCK) 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; exit 1; }
+	@$(BIN)/python -m pip install $(PIP_QUIET) --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -c 'import mimml_edu, torch, captum, mediapipe, transformers' \
+		|| { echo "environment check failed: see the messages above"; exit 1; }
+	@rm -f $(VENV)/.mimml-env-*
+	@touch $@
+	@echo ">> $(VENV) ready"
+
+book: $(STAMP)
+	@$(BIN)/python book/build_book.py
+
+test: $(STAMP)
+	@$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	@$(BIN)/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+demo: $(STAMP)
+	@$(BIN)/mimml-edu demo
+
+lint: $(STAMP)
+	@$(BIN)/ruff check .
+
+clean:
+	rm -rf book/_build .pytest_cache

@@ -1,0 +1,1 @@
+"""Subcommands of ``mimml-edu`` (one module each: ``add_arguments`` and ``run``)."""

@@ -1,0 +1,32 @@
+"""Test-suite set-up: offline by construction, notebooks last, headless plotting."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NETBLOCK = Path(__file__).resolve().parent / "netblock"
+
+# Child processes (Jupyter kernels, CLI runs, the book build) inherit the block through
+# PYTHONPATH; this process installs it directly.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(NETBLOCK), str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+)
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+sys.path.insert(0, str(NETBLOCK))
+import sitecustomize as _netblock  # noqa: E402
+
+_netblock.install()
+sys.path.remove(str(NETBLOCK))
+
+# Slow groups run after the unit tests, in this order: notebooks, then the book build
+# (which reuses the executed notebooks from the cache the notebook tests fill).
+_ORDER = {"test_notebooks.py": 1, "test_book.py": 2}
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: _ORDER.get(Path(str(item.fspath)).name, 0))
