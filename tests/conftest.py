@@ -17,6 +17,9 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
+# This checkout's package wins over any other installed copy (e.g. an editable install
+# of a sibling worktree sharing the same virtual environment).
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(NETBLOCK))
 import sitecustomize as _netblock  # noqa: E402
 
