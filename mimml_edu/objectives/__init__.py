@@ -4,6 +4,10 @@ Importing this subpackage imports torch. Modules:
 
 * :mod:`mimml_edu.objectives.mi`: score-matrix estimators (InfoNCE, NWJ, DV, MINE, JS,
   SMILE) and the Gaussian conditional model q(y|x).
+* :mod:`mimml_edu.objectives.critics`: separable and concat critics -> (B, B) scores.
+* :mod:`mimml_edu.objectives.mi_variational`: Barber–Agakov and CLUB (with q(y|x)).
+* :mod:`mimml_edu.objectives.gaussian`: correlated Gaussians with a known MI.
+* :mod:`mimml_edu.objectives.mi_train`: training an estimator through the MI staircase.
 """
 
 from __future__ import annotations
