@@ -131,7 +131,8 @@ class StaircaseResult:
     Attributes:
         estimator, critic, data: what was run.  steps_per_stage: steps at each MI.
         true_mi: (n_steps,) the truth at each step.  estimates: (n_steps,) nats.
-        seconds: wall time of the training loop.
+        seconds: wall time of the training loop.  stages: the MI of each stage.
+        batch_size, dim: the protocol's batch size and dimension.
     """
 
     estimator: str
@@ -142,6 +143,8 @@ class StaircaseResult:
     estimates: np.ndarray
     seconds: float
     stages: tuple[float, ...] = field(default=())
+    batch_size: int = 64
+    dim: int = 20
 
     @property
     def ms_per_step(self) -> float:
@@ -252,4 +255,6 @@ def train_staircase(
         estimates=estimates,
         seconds=seconds,
         stages=tuple(float(v) for v in mi_values),
+        batch_size=batch_size,
+        dim=dim,
     )
