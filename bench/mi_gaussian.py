@@ -55,6 +55,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--lr", type=float, default=5e-4)
     p.add_argument("--dim", type=int, default=20)
     p.add_argument("--csv", type=Path, default=None, help="write the table to this CSV file")
+    p.add_argument(
+        "--figure",
+        type=Path,
+        default=None,
+        help="save the staircase figure (PNG/SVG/PDF by suffix) to this file",
+    )
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
     args = p.parse_args(argv)
     args.estimators = [n.strip() for n in args.estimators.split(",") if n.strip()]
@@ -84,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(header)
     rows = []
+    results = []
     writer = None
     handle = None
     if args.csv is not None:
@@ -104,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
                 data=args.data,
                 seed=args.seed,
             )
+            results.append(result)
             for stats in result.stage_stats(args.window):
                 row = {
                     "estimator": name,
@@ -128,6 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if handle is not None:
             handle.close()
+    if args.figure is not None and results:
+        from mimml_edu.objectives.mi_plots import plot_staircase
+
+        args.figure.parent.mkdir(parents=True, exist_ok=True)
+        plot_staircase(results).savefig(args.figure, dpi=120)
+        print(f"# figure written to {args.figure}")
     return 0
 
 

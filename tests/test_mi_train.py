@@ -99,6 +99,8 @@ def test_bench_writes_the_documented_csv(tmp_path, capsys):
         "16",
         "--csv",
         str(out),
+        "--figure",
+        str(tmp_path / "fig.png"),
     ]
     assert bench.main(argv) == 0
     with out.open() as handle:
@@ -125,5 +127,6 @@ def test_bench_writes_the_documented_csv(tmp_path, capsys):
         ("club", 4.0),
     ]
     assert "ms/step" in capsys.readouterr().out
+    assert (tmp_path / "fig.png").read_bytes().startswith(b"\x89PNG")
     with pytest.raises(SystemExit):
         bench.parse_args(["--estimators", "nope"])
