@@ -222,7 +222,9 @@ def write_daicwoz_session(
         target = root / f"{pid}_P.zip"
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
             for name, data in files.items():
-                z.writestr(f"{pid}_P/{name}", data)
+                info = zipfile.ZipInfo(f"{pid}_P/{name}", date_time=(2016, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(info, data, compresslevel=9)  # fixed date: byte-identical reruns
         return target
     target = root / f"{pid}_P"
     target.mkdir(exist_ok=True)
@@ -272,4 +274,102 @@ def write_daicwoz_labels(root: str | Path, rows: list[dict]) -> list[Path]:
     write("full_test_split.csv", "Participant_ID,PHQ_Binary,PHQ_Score,Gender",
           [f"{r['participant_id']},{r['binary']},{int(r['phq_score'])},{r['gender']}"
            for r in test], "\n")  # fmt: skip
+    return out
+
+
+#: OpenFace 2.1 columns written by :func:`write_edaic_session` (a subset of the real file's
+#: columns, in its order; readers select columns by name).
+OPENFACE_COLUMNS: tuple[str, ...] = (
+    "frame", "timestamp", "confidence", "success",
+    "gaze_0_x", "gaze_0_y", "gaze_0_z", "gaze_1_x", "gaze_1_y", "gaze_1_z",
+    "gaze_angle_x", "gaze_angle_y",
+    "pose_Tx", "pose_Ty", "pose_Tz", "pose_Rx", "pose_Ry", "pose_Rz",
+    *AU_INTENSITY, *AU_PRESENCE,
+)  # fmt: skip
+EGEMAPS_COLUMNS: tuple[str, ...] = (
+    "Loudness_sma3", "alphaRatio_sma3", "hammarbergIndex_sma3", "slope0-500_sma3",
+    "slope500-1500_sma3", "spectralFlux_sma3", "mfcc1_sma3", "mfcc2_sma3", "mfcc3_sma3",
+    "mfcc4_sma3", "F0semitoneFrom27.5Hz_sma3nz", "jitterLocal_sma3nz", "shimmerLocaldB_sma3nz",
+    "HNRdBACF_sma3nz", "logRelF0-H1-H2_sma3nz", "logRelF0-H1-A3_sma3nz", "F1frequency_sma3nz",
+    "F1bandwidth_sma3nz", "F1amplitudeLogRelF0_sma3nz", "F2frequency_sma3nz",
+    "F2amplitudeLogRelF0_sma3nz", "F3frequency_sma3nz", "F3amplitudeLogRelF0_sma3nz",
+)  # fmt: skip
+MFCC_COLUMNS: tuple[str, ...] = tuple(
+    f"pcm_fftMag_mfcc{s}[{i}]" for s in ("", "_de", "_de_de") for i in range(13)
+)
+
+
+def write_edaic_session(
+    root: str | Path, participant_id: int, *, duration_s: float = 30.0, seed: int = 0
+) -> Path:
+    """Write one synthetic session in the E-DAIC layout (``XXX_P/`` with ``features/``).
+
+    The transcript has no speaker column and its rows are not in time order (like the
+    release); OpenFace at 30 Hz; eGeMAPS and MFCC (``;``-separated) at 100 Hz.
+
+    Returns:
+        the ``XXX_P`` folder.
+    """
+    rng = np.random.default_rng(seed)
+    pid = str(participant_id)
+    folder = Path(root) / f"{pid}_P"
+    (folder / "features").mkdir(parents=True, exist_ok=True)
+    rows, _ = _transcript(rng, duration_s, "none", float(rng.uniform(2.0, 6.0)))
+    order = rng.permutation(len(rows))
+    lines = ["Start_Time,End_Time,Text,Confidence"]
+    for i in order:
+        a, b, _, text = rows[i]
+        lines.append(f'{a:.1f},{b:.1f},"{text}",{rng.uniform(0.6, 1.0):.6f}')
+    (folder / f"{pid}_Transcript.csv").write_text("\n".join(lines) + "\n")
+    n_video = int(duration_s * 30)
+    stamp = np.arange(n_video) / 30.0
+    success = (rng.random(n_video) > 0.02).astype(float)
+    values = np.column_stack(
+        [
+            np.arange(1, n_video + 1), stamp, np.where(success == 1, 0.95, 0.0), success,
+            np.tile([0.0, 0.1, -1.0], 2) + _smooth(rng, n_video, 6, 0.05),
+            _smooth(rng, n_video, 2, 0.1),
+            [10.0, 20.0, 600.0, 0.1, 0.0, 0.0] + _smooth(rng, n_video, 6, 1.0) * 0.05,
+            np.clip(0.6 + _smooth(rng, n_video, len(AU_INTENSITY), 0.4), 0, 5),
+            (rng.random((n_video, len(AU_PRESENCE))) < 0.3).astype(float),
+        ]
+    )  # fmt: skip
+    header = ", ".join(OPENFACE_COLUMNS)
+    body = _fmt_rows(values, "%.4g", ", ")
+    (folder / "features" / f"{pid}_OpenFace2.1.0_Pose_gaze_AUs.csv").write_text(
+        header + "\n" + body
+    )
+    n_audio = int(duration_s * 100)
+    t = np.arange(n_audio) / 100.0
+    for kind, columns in (("egemaps", EGEMAPS_COLUMNS), ("mfcc", MFCC_COLUMNS)):
+        x = np.round(_smooth(rng, n_audio, len(columns), 1.0), 3)
+        lines = [";".join(["name", "frameTime", *columns])]
+        lines += [";".join(["'unknown'", f"{ti:.2f}", *(f"{v:g}" for v in row)])
+                  for ti, row in zip(t, x, strict=True)]  # fmt: skip
+        (folder / "features" / f"{pid}_OpenSMILE2.3.0_{kind}.csv").write_text(
+            "\n".join(lines) + "\n"
+        )
+    return folder
+
+
+def write_edaic_labels(root: str | Path, rows: list[dict]) -> list[Path]:
+    """Write ``train_split.csv``, ``dev_split.csv`` and ``test_split.csv`` (E-DAIC format).
+
+    Args:
+        rows: dicts with ``participant_id``, ``split``, ``phq_score``, ``binary``,
+            ``gender`` (a string such as ``"male "``: trailing spaces are a real quirk).
+    """
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    head = "Participant_ID,Gender,PHQ_Binary,PHQ_Score,PCL-C (PTSD),PTSD Severity"
+    out = []
+    for split in ("train", "dev", "test"):
+        lines = [head] + [
+            f"{r['participant_id']},{r['gender']},{r['binary']},{int(r['phq_score'])},0,25"
+            for r in rows
+            if r["split"] == split
+        ]
+        path = root / f"{split}_split.csv"
+        path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
+        out.append(path)
     return out

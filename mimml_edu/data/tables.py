@@ -2,8 +2,9 @@
 
 Public API: :class:`Source` (one session's files, from a zip or a folder, found by name),
 :func:`read_text` (any line endings, no phantom rows), :func:`parse_delimited` (rows of
-cells with a header check) and :func:`numeric_table` (a float array with ``-inf``/NaN kept
-as NaN, and an error at the first cell that is not a number).
+cells with a header check), :func:`numeric_table` (a float array with ``-inf``/NaN kept
+as NaN, and an error at the first cell that is not a number) and :func:`select_columns`
+(the same for named columns of a wider table).
 """
 
 from __future__ import annotations
@@ -174,6 +175,11 @@ def numeric_table(
                 f"{where}, line 1, column {bad + 1}: expected header {column_names[bad]!r}, "
                 f"found {names[bad]!r}"
             )
+    return names, _to_float(frame, where, names, header)
+
+
+def _to_float(frame: pd.DataFrame, where: str, names: Sequence[str], header: bool) -> np.ndarray:
+    """Convert a parsed frame to float64, raising at the first cell that is not a number."""
     values = np.empty(frame.shape, dtype=np.float64)
     offset = 2 if header else 1
     for j, col in enumerate(frame.columns):
@@ -196,4 +202,47 @@ def numeric_table(
                 )
         values[:, j] = converted.to_numpy(dtype=np.float64)
     values[~np.isfinite(values)] = np.nan
-    return names, values
+    return values
+
+
+def select_columns(
+    data: bytes, where: str, *, sep: str, columns: Sequence[str] | None = None, skip: int = 0
+) -> tuple[list[str], np.ndarray]:
+    """Numeric columns of a table with a header, chosen by name (case and spaces ignored).
+
+    Args:
+        data: the file's bytes.
+        where: its name, for messages.
+        sep: the separator.
+        columns: names to take, in this order; None takes every column after the first
+            ``skip`` ones.
+        skip: with ``columns=None``, how many leading (non-numeric) columns to leave out.
+    Returns:
+        (names, float64 array ``(n_rows, len(names))``).
+    Raises:
+        ValueError naming the file and the missing column or the malformed cell.
+    """
+    first = next((line for line in read_text(data) if line.strip()), None)
+    if first is None:
+        raise ValueError(f"{where}: the file is empty")
+    header = [h.strip() for h in first.split(sep)]
+    lookup = {h.lower(): i for i, h in enumerate(header)}
+    if columns is None:
+        idx = list(range(skip, len(header)))
+    else:
+        missing = [c for c in columns if c.lower() not in lookup]
+        if missing:
+            raise ValueError(
+                f"{where}, line 1: missing column(s) {missing}; the header has {len(header)} "
+                f"columns starting {header[:6]}"
+            )
+        idx = [lookup[c.lower()] for c in columns]
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data), sep=sep, header=0, usecols=idx, skipinitialspace=True, engine="c"
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise ValueError(f"{where}: malformed table ({exc})") from exc
+    frame = frame.iloc[:, np.argsort(np.argsort(idx))] if columns is not None else frame
+    names = [header[i] for i in idx]
+    return names, _to_float(frame, where, names, True)
