@@ -41,8 +41,8 @@ class AudioConfig:
         fmin_f0, fmax_f0: pitch search range in Hz (adult speech: 65-400).
         pitch_frame_length, pitch_hop_length: pyin window and step in samples.
         pitch_resolution: pyin pitch-bin width in semitones.
-        silence_db: frames more than this many dB below the loudest frame are silence:
-            never voiced, and pyin does not run on them.
+        silence_db: frames more than this many dB below the loudest frame, or below
+            ``floor_db`` dBFS, are silence: never voiced, and pyin does not run on them.
         merge_gap: silent gaps shorter than this (s) do not split a pyin run.
     """
 
@@ -57,6 +57,7 @@ class AudioConfig:
     pitch_hop_length: int = 320
     pitch_resolution: float = 0.25
     silence_db: float = 45.0
+    floor_db: float = -70.0
     merge_gap: float = 0.25
 
     def to_dict(self) -> dict:
@@ -188,7 +189,7 @@ def extract_frames(
     n_frames = power.shape[1]
     times = librosa.frames_to_time(np.arange(n_frames), sr=sr, hop_length=hop)  # (T,)
 
-    loud = rms_db >= rms_db.max() - config.silence_db  # (T,) not silence
+    loud = (rms_db >= rms_db.max() - config.silence_db) & (rms_db > config.floor_db)  # (T,)
     wanted = loud if pitch_segments is None else loud & _inside(times, pitch_segments)
     f0, voiced_flag, voiced_prob = _pitch(y, wanted, config)  # each (T,) on the 10 ms grid
     voiced = voiced_flag & wanted
