@@ -403,3 +403,39 @@ def extract_turns(
         "detection_rate": np.float64(frames.detection_rate),
         "n_frames": np.int64(len(frames.times)),
     }
+
+
+def read_frames(path: str | Path, times: np.ndarray) -> list[np.ndarray]:
+    """Decode the frames nearest to the given times (for pictures, not for features).
+
+    Args:
+        path: a video file.
+        times: ``(n,)`` seconds.
+    Returns:
+        n RGB ``(H, W, 3)`` uint8 frames.
+    """
+    import cv2
+
+    path = Path(path)
+    capture = cv2.VideoCapture(str(path))
+    try:
+        if not capture.isOpened():
+            raise ValueError(f"{path}: opencv cannot open this file as video")
+        fps = float(capture.get(cv2.CAP_PROP_FPS))
+        frames = []
+        for t in np.asarray(times, dtype=float):
+            capture.set(cv2.CAP_PROP_POS_FRAMES, round(t * fps))
+            ok, bgr = capture.read()
+            if not ok:
+                raise ValueError(f"{path}: no frame at {t:.2f} s")
+            frames.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    finally:
+        capture.release()
+    return frames
+
+
+def face_contours() -> list[tuple[int, int]]:
+    """Landmark index pairs outlining face oval, eyes, brows and lips (for drawing)."""
+    from mediapipe.tasks.python.vision import FaceLandmarksConnections
+
+    return [(c.start, c.end) for c in FaceLandmarksConnections.FACE_LANDMARKS_CONTOURS]
