@@ -161,17 +161,23 @@ def plot_similarity(
 
 
 def plot_aligned_turns(
-    session: Session, audio_frames=None, video_frames=None, *, max_chars: int = 28
+    session: Session,
+    audio_frames=None,
+    video_frames=None,
+    *,
+    pose: str = "roll_deg",
+    max_chars: int = 28,
 ) -> Figure:
     """The three modalities of one session aligned on its participant turns.
 
     Top: the turns on the time axis with their text. Middle: F0 (voiced frames) and
-    head yaw, per frame. Bottom: which modality exists for which turn (the masks).
+    one head-pose angle, per frame. Bottom: which modality exists for which turn (the masks).
 
     Args:
         session: a Session with ``turn_times`` and ``turn_text``.
         audio_frames: optional AudioFrames of the session's recording.
         video_frames: optional VideoFrames of the session's video.
+        pose: the VideoFrames column to draw (``yaw_deg``, ``pitch_deg``, ``roll_deg``).
         max_chars: turn texts are cut to this length.
     """
     if session.turn_times is None:
@@ -194,11 +200,12 @@ def plot_aligned_turns(
         ax_sig.plot(audio_frames.times, f0, ".", ms=2, color="tab:blue", label="F0 (Hz)")
     ax_sig.set_ylabel("F0 (Hz)")
     if video_frames is not None:
-        ax_yaw = ax_sig.twinx()
-        ax_yaw.plot(video_frames.times, video_frames.column("yaw_deg"), color="tab:green",
-                    lw=1, label="head yaw (deg)")  # fmt: skip
-        ax_yaw.set_ylabel("yaw (deg)")
-        ax_yaw.legend(loc="upper right", fontsize=8)
+        ax_pose = ax_sig.twinx()
+        label = f"head {pose.replace('_deg', '')} (deg)"
+        ax_pose.plot(video_frames.times, video_frames.column(pose), color="tab:green", lw=1,
+                     label=label)  # fmt: skip
+        ax_pose.set_ylabel(label)
+        ax_pose.legend(loc="upper right", fontsize=8)
     _shade_turns(ax_sig, times)
     ax_sig.set_xlabel("time (s)")
     if audio_frames is not None:
