@@ -162,7 +162,6 @@ def open_landmarker(
     Yields:
         ``mediapipe.tasks.python.vision.FaceLandmarker``.
     """
-    os.environ.setdefault("GLOG_minloglevel", "2")  # quieten MediaPipe's C++ logging
     from mediapipe.tasks.python import BaseOptions, vision
 
     options = vision.FaceLandmarkerOptions(
@@ -175,8 +174,33 @@ def open_landmarker(
         output_face_blendshapes=True,
         output_facial_transformation_matrixes=True,
     )
-    with vision.FaceLandmarker.create_from_options(options) as landmarker:
+    with _quiet_native_stderr():  # MediaPipe's C++ set-up chatter (shown again on failure)
+        landmarker = vision.FaceLandmarker.create_from_options(options)
+    with landmarker:
         yield landmarker
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr() -> Iterator[None]:
+    """Send what native code writes to file descriptor 2 to a temporary file; if the
+    block raises, replay it on ``sys.stderr`` so that no error message is lost."""
+    import sys
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved, 2)
+            sink.seek(0)
+            sys.stderr.write(sink.read().decode(errors="replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _frame_result(result, width: int, height: int) -> tuple[np.ndarray, np.ndarray] | None:
