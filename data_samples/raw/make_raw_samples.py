@@ -14,8 +14,9 @@ Each session is ``SESSION_ID/`` with
 - ``video.mp4``: 320x240, 15 frames/s, H.264 (written by opencv as ``mp4v``, then
   re-encoded by ``ffmpeg -c:v libx264`` to keep it small; the opencv in the pinned
   environment reads it back): the astronaut photograph from scikit-image
-  (Eileen Collins, NASA, public domain) with seeded smooth head motion (turn, nod, tilt,
-  lean); session ``s03`` has the face leave the frame for two seconds;
+  (Eileen Collins, NASA, public domain) with seeded smooth motion (in-plane tilt,
+  shifts, zoom: a flat photograph cannot turn or nod); session ``s03`` has the face
+  leave the frame for two seconds;
 - ``transcript.csv``: ``start_time,stop_time,speaker,text`` with the exact turn times;
 
 and ``labels.csv`` holds ``session_id,phq_score,binary,gender,split``. The PHQ-8

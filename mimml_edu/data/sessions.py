@@ -221,6 +221,8 @@ class RawCorpusReader:
 
     Args:
         text_model: local transformers model folder (default all-MiniLM-L6-v2).
+        text_encoder: an already loaded :class:`~mimml_edu.features.text.TextEncoder`
+            (instead of ``text_model``).
         cache_dir: feature cache folder (None: no cache).
         audio_config, video_config: extractor settings.
         participant: the transcript speaker whose rows are the turns.
@@ -233,6 +235,7 @@ class RawCorpusReader:
         self,
         *,
         text_model: str | Path | None = None,
+        text_encoder=None,
         cache_dir: str | Path | None = None,
         audio_config=None,
         video_config=None,
@@ -246,7 +249,9 @@ class RawCorpusReader:
 
         self.audio_config = audio_config or audio.AudioConfig()
         self.video_config = video_config or video.VideoConfig()
-        self.encoder = text.TextEncoder(model_path=text_model, device=device)
+        if text_encoder is not None and text_model is not None:
+            raise ValueError("give text_model or text_encoder, not both")
+        self.encoder = text_encoder or text.TextEncoder(model_path=text_model, device=device)
         self.cache = FeatureCache(cache_dir) if cache_dir is not None else None
         self.participant = participant
         self.strict = strict
@@ -404,3 +409,14 @@ def _reason(err: Exception, path: Path) -> str:
     message = str(err)
     prefix = f"{path}: "
     return message[len(prefix) :] if message.startswith(prefix) else message
+
+
+def raw_samples_dir() -> Path:
+    """The shipped raw-media samples (``data_samples/raw`` of a source checkout)."""
+    path = Path(__file__).resolve().parents[2] / "data_samples" / "raw"
+    if not (path / "labels.csv").is_file():
+        raise FileNotFoundError(
+            f"{path}: the raw-media samples are not here; they ship with the source "
+            "repository (data_samples/raw), not with the installed package"
+        )
+    return path

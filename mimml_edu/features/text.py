@@ -126,6 +126,8 @@ class TextEncoder:
         mask = np.array([bool(t.strip()) for t in texts], dtype=bool)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         todo = np.flatnonzero(mask)
+        # batches of similar length waste less compute on padding
+        todo = todo[np.argsort([-len(texts[i]) for i in todo], kind="stable")]
         with torch.inference_mode():
             for b in range(0, len(todo), self.batch_size):
                 idx = todo[b : b + self.batch_size]

@@ -29,38 +29,21 @@ from pathlib import Path
 
 import numpy as np
 
+from mimml_edu.features.face import (
+    BLENDSHAPES,
+    EYE_CORNERS,
+    GEOMETRY,
+    N_LANDMARKS,
+    POSE,
+    geometry,
+    head_pose,
+)
+
 EXTRACTOR_NAME = "video-mediapipe"
 EXTRACTOR_VERSION = "1"
 
 MODEL_FILE = Path(__file__).resolve().parent / "assets" / "face_landmarker.task"
 MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
-N_LANDMARKS = 478
-
-#: MediaPipe's 52 blendshape categories, in the order the model returns them.
-BLENDSHAPES: tuple[str, ...] = (
-    "_neutral", "browDownLeft", "browDownRight", "browInnerUp", "browOuterUpLeft",
-    "browOuterUpRight", "cheekPuff", "cheekSquintLeft", "cheekSquintRight", "eyeBlinkLeft",
-    "eyeBlinkRight", "eyeLookDownLeft", "eyeLookDownRight", "eyeLookInLeft", "eyeLookInRight",
-    "eyeLookOutLeft", "eyeLookOutRight", "eyeLookUpLeft", "eyeLookUpRight", "eyeSquintLeft",
-    "eyeSquintRight", "eyeWideLeft", "eyeWideRight", "jawForward", "jawLeft", "jawOpen",
-    "jawRight", "mouthClose", "mouthDimpleLeft", "mouthDimpleRight", "mouthFrownLeft",
-    "mouthFrownRight", "mouthFunnel", "mouthLeft", "mouthLowerDownLeft", "mouthLowerDownRight",
-    "mouthPressLeft", "mouthPressRight", "mouthPucker", "mouthRight", "mouthRollLower",
-    "mouthRollUpper", "mouthShrugLower", "mouthShrugUpper", "mouthSmileLeft", "mouthSmileRight",
-    "mouthStretchLeft", "mouthStretchRight", "mouthUpperUpLeft", "mouthUpperUpRight",
-    "noseSneerLeft", "noseSneerRight",
-)  # fmt: skip
-POSE = ("yaw_deg", "pitch_deg", "roll_deg", "tx_cm", "ty_cm", "tz_cm")
-#: name -> (landmark a, landmark b): distance |a - b| / outer-eye-corner distance
-GEOMETRY: dict[str, tuple[int, int]] = {
-    "eye_open_right": (159, 145),
-    "eye_open_left": (386, 374),
-    "mouth_open": (13, 14),
-    "mouth_width": (61, 291),
-    "brow_raise_right": (105, 159),
-    "brow_raise_left": (334, 386),
-}
-EYE_CORNERS = (33, 263)
 
 
 @dataclass(frozen=True)
@@ -179,7 +162,6 @@ def open_landmarker(
     Yields:
         ``mediapipe.tasks.python.vision.FaceLandmarker``.
     """
-    os.environ.setdefault("GLOG_minloglevel", "2")  # quieten MediaPipe's C++ logging
     from mediapipe.tasks.python import BaseOptions, vision
 
     options = vision.FaceLandmarkerOptions(
@@ -192,38 +174,33 @@ def open_landmarker(
         output_face_blendshapes=True,
         output_facial_transformation_matrixes=True,
     )
-    with vision.FaceLandmarker.create_from_options(options) as landmarker:
+    with _quiet_native_stderr():  # MediaPipe's C++ set-up chatter (shown again on failure)
+        landmarker = vision.FaceLandmarker.create_from_options(options)
+    with landmarker:
         yield landmarker
 
 
-def head_pose(matrix: np.ndarray) -> np.ndarray:
-    """Yaw, pitch, roll (degrees) and translation (cm) of a 4x4 facial transformation.
+@contextlib.contextmanager
+def _quiet_native_stderr() -> Iterator[None]:
+    """Send what native code writes to file descriptor 2 to a temporary file; if the
+    block raises, replay it on ``sys.stderr`` so that no error message is lost."""
+    import sys
+    import tempfile
 
-    Args:
-        matrix: ``(4, 4)`` canonical-face-to-camera transform.
-    Returns:
-        ``(6,)`` ``[yaw, pitch, roll, tx, ty, tz]``.
-    """
-    r = np.asarray(matrix, dtype=np.float64)[:3, :3]
-    pitch = np.arctan2(r[2, 1], r[2, 2])
-    yaw = np.arctan2(-r[2, 0], np.hypot(r[2, 1], r[2, 2]))
-    roll = np.arctan2(r[1, 0], r[0, 0])
-    angles = np.degrees([yaw, pitch, roll])
-    return np.concatenate([angles, np.asarray(matrix, dtype=np.float64)[:3, 3]])
-
-
-def geometry(landmarks: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Landmark distances divided by the outer-eye-corner distance.
-
-    Args:
-        landmarks: ``(478, 3)`` normalised landmarks.
-        width, height: image size (x and y are scaled to pixels first).
-    Returns:
-        ``(len(GEOMETRY),)`` float64.
-    """
-    xy = landmarks[:, :2] * np.array([width, height])
-    scale = np.linalg.norm(xy[EYE_CORNERS[0]] - xy[EYE_CORNERS[1]])
-    return np.array([np.linalg.norm(xy[a] - xy[b]) / scale for a, b in GEOMETRY.values()])
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved, 2)
+            sink.seek(0)
+            sys.stderr.write(sink.read().decode(errors="replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _frame_result(result, width: int, height: int) -> tuple[np.ndarray, np.ndarray] | None:
@@ -403,3 +380,39 @@ def extract_turns(
         "detection_rate": np.float64(frames.detection_rate),
         "n_frames": np.int64(len(frames.times)),
     }
+
+
+def read_frames(path: str | Path, times: np.ndarray) -> list[np.ndarray]:
+    """Decode the frames nearest to the given times (for pictures, not for features).
+
+    Args:
+        path: a video file.
+        times: ``(n,)`` seconds.
+    Returns:
+        n RGB ``(H, W, 3)`` uint8 frames.
+    """
+    import cv2
+
+    path = Path(path)
+    capture = cv2.VideoCapture(str(path))
+    try:
+        if not capture.isOpened():
+            raise ValueError(f"{path}: opencv cannot open this file as video")
+        fps = float(capture.get(cv2.CAP_PROP_FPS))
+        frames = []
+        for t in np.asarray(times, dtype=float):
+            capture.set(cv2.CAP_PROP_POS_FRAMES, round(t * fps))
+            ok, bgr = capture.read()
+            if not ok:
+                raise ValueError(f"{path}: no frame at {t:.2f} s")
+            frames.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    finally:
+        capture.release()
+    return frames
+
+
+def face_contours() -> list[tuple[int, int]]:
+    """Landmark index pairs outlining face oval, eyes, brows and lips (for drawing)."""
+    from mediapipe.tasks.python.vision import FaceLandmarksConnections
+
+    return [(c.start, c.end) for c in FaceLandmarksConnections.FACE_LANDMARKS_CONTOURS]
