@@ -130,3 +130,16 @@ def test_bench_writes_the_documented_csv(tmp_path, capsys):
     assert (tmp_path / "fig.png").read_bytes().startswith(b"\x89PNG")
     with pytest.raises(SystemExit):
         bench.parse_args(["--estimators", "nope"])
+
+
+def test_step_time_bench_prints_a_row_per_estimator(capsys):
+    spec = importlib.util.spec_from_file_location(
+        "mi_step_time", ROOT / "bench" / "mi_step_time.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    argv = ["--estimators", "infonce,ba", "--rounds", "2", "--steps", "2"]
+    assert module.main(argv) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split()[0] for line in lines[-2:]] == ["infonce", "ba"]
+    assert all(float(v) > 0 for line in lines[-2:] for v in line.split()[1:])
