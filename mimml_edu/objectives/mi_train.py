@@ -98,8 +98,9 @@ def make_trainable(
     """Build estimator ``name`` for d-dimensional x and y.
 
     Score-based estimators get a critic (``"separable"`` or ``"concat"``); ``ba`` and
-    ``club`` get a :class:`GaussianConditional` q with ``hidden`` units (``critic``
-    does not apply); BA is given the true H(Y) of the benchmark data.
+    ``club`` get a :class:`~mimml_edu.objectives.mi.GaussianConditional` q with
+    ``hidden`` units (``critic`` does not apply); BA is given the true H(Y) of the
+    benchmark data.
     """
     if name == "ba":
         est = BarberAgakov.gaussian(
@@ -189,11 +190,20 @@ def train_staircase(
 ) -> StaircaseResult:
     """Train estimator ``name`` through the MI staircase; one critic for all stages.
 
-    Args (keyword-only beyond ``name``):
-        mi_values: the true MI of each stage (nats).  steps_per_stage: Adam steps each.
-        batch_size, lr, dim: protocol settings.  critic: "separable" or "concat".
-        data: "gaussian" or "cubic".  hidden, embed, layers: critic size.
-        seed: seeds the network initialisation and the data.  device: where to run.
+    Args:
+        name: estimator name, one of :data:`ESTIMATOR_NAMES` or ``smile_<tau>``.
+        mi_values: the true MI of each stage in nats (keyword-only, like the rest).
+        steps_per_stage: Adam steps at each MI.
+        batch_size: pairs per step.
+        lr: Adam learning rate.
+        dim: d.
+        critic: "separable" or "concat".
+        data: "gaussian" or "cubic".
+        hidden: critic (or q) width.
+        embed: separable critic's embedding size.
+        layers: hidden layers per critic MLP.
+        seed: seeds the network initialisation and the data.
+        device: where to run.
         progress: show a tqdm progress bar.
     Returns:
         a :class:`StaircaseResult` with one estimate per step.
