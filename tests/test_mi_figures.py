@@ -64,10 +64,14 @@ def test_every_figure_is_a_figure_and_none_calls_show(monkeypatch):
         assert isinstance(fig, Figure) and fig.axes
 
 
-def test_ema_smooths_towards_the_series():
-    out = mi_plots.ema(np.ones(200) * 3.0, alpha=0.1)
-    assert out[0] == 3.0 and out[-1] == pytest.approx(3.0)
-    assert len(mi_plots.ema(np.array([]))) == 0
+def test_trailing_mean_forgets_wild_early_values():
+    series = np.array([1000.0] + [3.0] * 99)
+    out = mi_plots.trailing_mean(series, 5)
+    assert out[0] == 1000.0 and out[2] == pytest.approx((1000 + 6) / 3)
+    assert np.allclose(out[5:], 3.0)
+    assert len(mi_plots.trailing_mean(np.array([]))) == 0
+    with pytest.raises(ValueError, match="window"):
+        mi_plots.trailing_mean(series, 0)
 
 
 def test_playground_widget_trains_on_click():

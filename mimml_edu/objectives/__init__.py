@@ -12,6 +12,7 @@ Importing this subpackage imports torch. Modules:
 
 from __future__ import annotations
 
+from mimml_edu.objectives.critics import ConcatCritic, SeparableCritic
 from mimml_edu.objectives.mi import (
     MINE,
     GaussianConditional,
@@ -25,10 +26,16 @@ from mimml_edu.objectives.mi import (
     smile,
     tuba,
 )
+from mimml_edu.objectives.mi_variational import CLUB, BarberAgakov, club
 
 __all__ = [
+    "CLUB",
     "MINE",
+    "BarberAgakov",
+    "ConcatCritic",
     "GaussianConditional",
+    "SeparableCritic",
+    "club",
     "dv",
     "gaussian_log_prob",
     "infonce",

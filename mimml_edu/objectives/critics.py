@@ -16,8 +16,11 @@ __all__ = ["ConcatCritic", "SeparableCritic", "make_critic", "mlp"]
 def mlp(*, d_in: int, hidden: int, d_out: int, layers: int = 2) -> nn.Sequential:
     """ReLU MLP: ``layers`` hidden layers of width ``hidden``, then a linear output.
 
-    Args (keyword-only):
-        d_in, hidden, d_out: sizes.  layers: number of hidden layers (>= 1).
+    Args:
+        d_in: input size (keyword-only, like every argument here).
+        hidden: width of the hidden layers.
+        d_out: output size.
+        layers: number of hidden layers (>= 1).
     Returns:
         nn.Sequential mapping (..., d_in) -> (..., d_out).
     """
@@ -44,9 +47,12 @@ class SeparableCritic(nn.Module):
     InfoNCE/CPC; it can only express log-ratios that factor through an embedding
     of size ``embed``.
 
-    Args (keyword-only):
-        d_x, d_y: input sizes.  hidden: MLP width (256 in the benchmark).
-        embed: embedding size (32 in the benchmark).  layers: hidden layers per MLP.
+    Args:
+        d_x: size of x (keyword-only, like every argument here).
+        d_y: size of y.
+        hidden: MLP width (256 in the benchmark).
+        embed: embedding size (32 in the benchmark).
+        layers: hidden layers per MLP.
     """
 
     def __init__(
@@ -75,8 +81,11 @@ class ConcatCritic(nn.Module):
     More expressive than the separable critic (any function of the pair), and B/2
     times more network evaluations.
 
-    Args (keyword-only):
-        d_x, d_y: input sizes.  hidden: MLP width.  layers: hidden layers.
+    Args:
+        d_x: size of x (keyword-only, like every argument here).
+        d_y: size of y.
+        hidden: MLP width.
+        layers: hidden layers.
     """
 
     def __init__(self, *, d_x: int, d_y: int, hidden: int = 256, layers: int = 2) -> None:

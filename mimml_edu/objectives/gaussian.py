@@ -48,7 +48,7 @@ def mi_to_rho(mi: float, dim: int) -> float:
 
 
 def rho_to_mi(rho: float, dim: int) -> float:
-    """I = −d/2 · log(1 − ρ²) nats, for |ρ| < 1."""
+    """I = −d/2 · log(1 − ρ²) nats, for abs(ρ) < 1."""
     _check_dim(dim)
     if not abs(rho) < 1:
         raise ValueError(f"rho_to_mi: need |rho| < 1, got {rho}")
@@ -66,8 +66,10 @@ def sample_correlated_gaussian(
 ) -> tuple[Tensor, Tensor]:
     """Draw B pairs with I(X; Y) = ``mi`` nats.
 
-    Args (keyword-only):
-        batch_size: B.  dim: d.  mi: target MI in nats.
+    Args:
+        batch_size: B (keyword-only, like every argument here).
+        dim: d.
+        mi: target MI in nats.
         cubic: return y³ (same MI, non-linear dependence).
         generator: a seeded ``torch.Generator`` (on ``device``) for reproducible draws.
         device: where the tensors live.
@@ -86,8 +88,8 @@ def sample_correlated_gaussian(
 def entropy_y(dim: int, *, cubic: bool = False) -> float:
     """Differential entropy H(Y) in nats of the benchmark's y (or of y³ for ``cubic``).
 
-    For Y ~ N(0, I_d): d/2·log(2πe). For Y³: H(Y) + E log|3Y²| per coordinate, with
-    E log|Y| = −(γ + log 2)/2 for a standard normal (γ: Euler's constant).
+    For Y ~ N(0, I_d): d/2·log(2πe). For Y³: H(Y) + E log(3Y²) per coordinate, with
+    E log abs(Y) = −(γ + log 2)/2 for a standard normal (γ: Euler's constant).
     """
     _check_dim(dim)
     per_dim = 0.5 * math.log(2.0 * math.pi * math.e)
@@ -108,8 +110,9 @@ class TrueGaussianConditional(nn.Module):
     Same interface as :class:`~mimml_edu.objectives.mi.GaussianConditional`, no
     parameters: use it to check BA and CLUB against their closed forms.
 
-    Args (keyword-only):
-        dim: d.  mi: the MI in nats the data was drawn with.
+    Args:
+        dim: d (keyword-only).
+        mi: the MI in nats the data was drawn with (keyword-only).
     """
 
     def __init__(self, *, dim: int, mi: float) -> None:

@@ -42,9 +42,13 @@ def optimal_critic_estimates(
     successive draws; ``ba`` uses the true p(y|x) and the true H(Y); ``club`` the true
     p(y|x).
 
-    Args (keyword-only beyond ``names``):
-        mi_values: true MI values in nats.  batch_size: B.  draws: batches per MI value.
-        dim: d.  seed: seeds the batches.
+    Args:
+        names: estimator names (see :data:`~mimml_edu.objectives.mi_train.ESTIMATOR_NAMES`).
+        mi_values: true MI values in nats (keyword-only, like the rest).
+        batch_size: B.
+        draws: batches per MI value.
+        dim: d.
+        seed: seeds the batches.
     Returns:
         name -> (len(mi_values), draws) array of estimates in nats.
     """

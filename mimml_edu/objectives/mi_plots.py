@@ -18,7 +18,6 @@ from mimml_edu.objectives.gaussian import club_closed_form, sample_correlated_ga
 from mimml_edu.objectives.mi_train import StaircaseResult, train_staircase
 
 __all__ = [
-    "ema",
     "plot_club",
     "plot_estimate_trace",
     "plot_gaussian_pairs",
@@ -27,6 +26,7 @@ __all__ = [
     "plot_smile_tradeoff",
     "plot_staircase",
     "plot_variance_vs_mi",
+    "trailing_mean",
 ]
 
 LABELS = {
@@ -47,14 +47,21 @@ def _label(name: str) -> str:
     return LABELS.get(name, name)
 
 
-def ema(values: np.ndarray, alpha: float = 0.02) -> np.ndarray:
-    """Exponential moving average (weight ``alpha`` on the newest value) of a 1-D series."""
-    out = np.empty(len(values))
-    acc = float(values[0]) if len(values) else 0.0
-    for i, v in enumerate(values):
-        acc = (1 - alpha) * acc + alpha * float(v)
-        out[i] = acc
-    return out
+def trailing_mean(values: np.ndarray, window: int | None = None) -> np.ndarray:
+    """Mean of the last ``window`` values at each step (fewer at the start) of a 1-D series.
+
+    Unlike an exponential average, a wild early value leaves the curve after ``window``
+    steps. Default window: 2% of the series, at least 5.
+    """
+    values = np.asarray(values, dtype=float)
+    if window is None:
+        window = max(5, len(values) // 50)
+    if window < 1:
+        raise ValueError(f"trailing_mean: window must be >= 1, got {window}")
+    csum = np.concatenate([[0.0], np.cumsum(values)])
+    idx = np.arange(1, len(values) + 1)
+    lo = np.maximum(idx - window, 0)
+    return (csum[idx] - csum[lo]) / (idx - lo)
 
 
 def plot_gaussian_pairs(
@@ -81,8 +88,13 @@ def plot_gaussian_pairs(
     return fig
 
 
-def plot_estimate_trace(result: StaircaseResult, *, ax=None, alpha: float = 0.02) -> Figure:
-    """One run: raw estimates per step (light), their EMA (dark), the truth (black)."""
+def plot_estimate_trace(result: StaircaseResult, *, ax=None, window: int | None = None) -> Figure:
+    """One run: raw estimates per step (light), their trailing mean (dark), the truth (black).
+
+    Args:
+        result: a training run.  ax: draw into this Axes (default: a new Figure).
+        window: trailing-mean window in steps (default: see :func:`trailing_mean`).
+    """
     if ax is None:
         fig = Figure(figsize=(6, 3.5), layout="constrained")
         ax = fig.subplots()
@@ -91,7 +103,7 @@ def plot_estimate_trace(result: StaircaseResult, *, ax=None, alpha: float = 0.02
     steps = np.arange(len(result.estimates))
     lo, hi = np.percentile(result.estimates, [0.5, 99.5])
     ax.plot(steps, result.estimates, color="C0", alpha=0.25, lw=0.7, label="estimate")
-    ax.plot(steps, ema(result.estimates, alpha), color="C0", lw=1.5, label="EMA")
+    ax.plot(steps, trailing_mean(result.estimates, window), color="C0", lw=1.5, label="mean")
     ax.plot(steps, result.true_mi, color="k", lw=1.2, label="true MI")
     if result.estimator == "infonce":
         batch = result.batch_size
@@ -198,7 +210,7 @@ def plot_club(
         x,
         [club_closed_form(v, dim) for v in x],
         color="C2",
-        label="CLUB, true q: d·(e^{2I/d} − 1)",
+        label="CLUB, true q: d·(exp(2I/d) − 1)",
     )
     axes[0].set_xlabel("true MI (nats)")
     axes[0].set_ylabel("nats")

@@ -98,8 +98,9 @@ def make_trainable(
     """Build estimator ``name`` for d-dimensional x and y.
 
     Score-based estimators get a critic (``"separable"`` or ``"concat"``); ``ba`` and
-    ``club`` get a :class:`GaussianConditional` q with ``hidden`` units (``critic``
-    does not apply); BA is given the true H(Y) of the benchmark data.
+    ``club`` get a :class:`~mimml_edu.objectives.mi.GaussianConditional` q with
+    ``hidden`` units (``critic`` does not apply); BA is given the true H(Y) of the
+    benchmark data.
     """
     if name == "ba":
         est = BarberAgakov.gaussian(
@@ -189,14 +190,26 @@ def train_staircase(
 ) -> StaircaseResult:
     """Train estimator ``name`` through the MI staircase; one critic for all stages.
 
-    Args (keyword-only beyond ``name``):
-        mi_values: the true MI of each stage (nats).  steps_per_stage: Adam steps each.
-        batch_size, lr, dim: protocol settings.  critic: "separable" or "concat".
-        data: "gaussian" or "cubic".  hidden, embed, layers: critic size.
-        seed: seeds the network initialisation and the data.  device: where to run.
+    Args:
+        name: estimator name, one of :data:`ESTIMATOR_NAMES` or ``smile_<tau>``.
+        mi_values: the true MI of each stage in nats (keyword-only, like the rest).
+        steps_per_stage: Adam steps at each MI.
+        batch_size: pairs per step.
+        lr: Adam learning rate.
+        dim: d.
+        critic: "separable" or "concat".
+        data: "gaussian" or "cubic".
+        hidden: critic (or q) width.
+        embed: separable critic's embedding size.
+        layers: hidden layers per critic MLP.
+        seed: seeds the network initialisation and the data.
+        device: where to run.
         progress: show a tqdm progress bar.
     Returns:
         a :class:`StaircaseResult` with one estimate per step.
+    Raises:
+        FloatingPointError: the critic's scores or the estimate became inf/NaN (the
+            estimator diverged); the message names the step and the true MI.
     """
     if data not in ("gaussian", "cubic"):
         raise ValueError(f"train_staircase: data must be 'gaussian' or 'cubic', got {data!r}")
@@ -233,7 +246,14 @@ def train_staircase(
             generator=generator,
             device=device,
         )
-        loss, estimate = trainable.step_fn(x, y)
+        try:
+            loss, estimate = trainable.step_fn(x, y)
+        except ValueError as err:
+            if "non-finite" not in str(err):
+                raise
+            raise FloatingPointError(
+                f"{name}: diverged at step {step} (true MI {truth[step]:g} nats): {err}"
+            ) from err
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -245,7 +265,10 @@ def train_staircase(
         bar.close()
     if not np.isfinite(estimates).all():
         first = int(np.flatnonzero(~np.isfinite(estimates))[0])
-        raise FloatingPointError(f"{name}: estimate became non-finite at step {first}")
+        raise FloatingPointError(
+            f"{name}: diverged at step {first} (true MI {truth[first]:g} nats): "
+            "the estimate became non-finite"
+        )
     return StaircaseResult(
         estimator=name,
         critic=critic if name not in ("ba", "club") else "gaussian_q",

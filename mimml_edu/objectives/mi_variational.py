@@ -69,10 +69,11 @@ def club(scores: Tensor) -> Tensor:
 class BarberAgakov(nn.Module):
     """Barber–Agakov lower bound H(Y) + E_p[log q(y|x)] with a conditional model q.
 
-    Args (keyword-only):
-        conditional: q(y|x), e.g. ``GaussianConditional(d_x=..., d_y=..., hidden=...)``.
-        entropy_y: H(Y) in nats if known; None estimates it per batch with
-            :func:`gaussian_entropy_estimate`.
+    Args:
+        conditional (keyword-only): q(y|x), e.g. a
+            :class:`~mimml_edu.objectives.mi.GaussianConditional`.
+        entropy_y (keyword-only): H(Y) in nats if known; None estimates it per batch
+            with :func:`gaussian_entropy_estimate`.
     """
 
     def __init__(self, *, conditional: nn.Module, entropy_y: float | None = None) -> None:
@@ -84,7 +85,7 @@ class BarberAgakov(nn.Module):
     def gaussian(
         cls, *, d_x: int, d_y: int, hidden: int, entropy_y: float | None = None
     ) -> BarberAgakov:
-        """BA with a fresh :class:`GaussianConditional` q."""
+        """BA with a fresh :class:`~mimml_edu.objectives.mi.GaussianConditional` q."""
         return cls(
             conditional=GaussianConditional(d_x=d_x, d_y=d_y, hidden=hidden), entropy_y=entropy_y
         )
@@ -113,8 +114,8 @@ class CLUB(nn.Module):
     read the estimate from :meth:`forward`, whose gradient w.r.t. x and y is what an
     encoder follows to *reduce* the MI.
 
-    Args (keyword-only):
-        conditional: q(y|x) with ``log_prob`` and ``log_prob_matrix``.
+    Args:
+        conditional (keyword-only): q(y|x) with ``log_prob`` and ``log_prob_matrix``.
         sampled: if True, use one negative per sample (a random permutation of y),
             O(B) instead of O(B²) and noisier.
         generator: optional ``torch.Generator`` for the sampled negatives.
@@ -134,7 +135,7 @@ class CLUB(nn.Module):
 
     @classmethod
     def gaussian(cls, *, d_x: int, d_y: int, hidden: int, sampled: bool = False) -> CLUB:
-        """CLUB with a fresh :class:`GaussianConditional` q."""
+        """CLUB with a fresh :class:`~mimml_edu.objectives.mi.GaussianConditional` q."""
         return cls(
             conditional=GaussianConditional(d_x=d_x, d_y=d_y, hidden=hidden), sampled=sampled
         )

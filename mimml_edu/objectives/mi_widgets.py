@@ -22,8 +22,10 @@ _CHOICES = ("smile", *(n for n in ESTIMATOR_NAMES if not n.startswith("smile_"))
 def mi_playground(*, steps: int = 300, mi: float = 6.0, seed: int = 0) -> widgets.VBox:
     """Build the playground. Training runs when "Train" is pressed, not on every slider move.
 
-    Args (keyword-only):
-        steps, mi: initial slider values.  seed: seed of every run.
+    Args:
+        steps: initial number of training steps (keyword-only, like the rest).
+        mi: initial true MI in nats.
+        seed: seed of every run.
     Returns:
         an ipywidgets VBox (display it as the last expression of a cell).
     """
