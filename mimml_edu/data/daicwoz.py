@@ -245,6 +245,7 @@ def read_daicwoz_session(
             report.warnings.append(
                 f"session {pid}: no interviewer lines; each participant row is one turn"
             )
+        files = source.names()  # FORMANT, landmarks, wav and HOG are listed, not pooled
         offset = DAICWOZ_TIME_OFFSETS.get(pid, 0.0) if time_offset is None else time_offset
         spans = np.array([[t.start, t.stop] for t in turns]) + offset
         n = len(turns)
@@ -297,6 +298,7 @@ def read_daicwoz_session(
         meta={
             "source": str(path),
             "corpus": "daicwoz",
+            "files": files,
             "interviewer_text": [t.interviewer_text for t in turns],
             "include_interviewer": include_interviewer,
             "time_offset": offset,
