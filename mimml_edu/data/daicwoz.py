@@ -192,10 +192,9 @@ def _read_clnf(source: Source, pid: str, kind: str, columns: Sequence[str], span
         source.read_bytes(name), where, sep=", ", n_columns=len(names), header=True,
         column_names=names,
     )  # fmt: skip
-    order = np.argsort(x[:, 1], kind="stable")
-    x = x[order]
-    valid = (x[:, 3] == 1) & np.isfinite(x[:, 1])
-    return pool_frames(np.nan_to_num(x[:, 1], nan=-1.0), x[:, 4:], valid, spans)
+    x = x[np.isfinite(x[:, 1])]  # a frame without a timestamp cannot be placed in a turn
+    x = x[np.argsort(x[:, 1], kind="stable")]
+    return pool_frames(x[:, 1], x[:, 4:], x[:, 3] == 1, spans)
 
 
 def read_daicwoz_session(

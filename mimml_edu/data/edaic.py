@@ -109,8 +109,9 @@ def _video(source: Source, pid: str, spans: np.ndarray):
         axis=1,
     )  # R^T g: the gaze vector in head coordinates
     features = np.hstack([aus, pose, gaze, head])
-    order = np.argsort(times, kind="stable")
-    return pool_frames(np.nan_to_num(times[order], nan=-1), features[order], success[order], spans)
+    keep = np.isfinite(times)  # a frame without a timestamp cannot be placed in a turn
+    order = np.flatnonzero(keep)[np.argsort(times[keep], kind="stable")]
+    return pool_frames(times[order], features[order], success[order], spans)
 
 
 def _audio(source: Source, pid: str, spans: np.ndarray):
