@@ -17,6 +17,7 @@ from mimml_edu import DISCLAIMER, __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "check the environment and run the end-to-end demo"),
     "inspect": ("inspect", "show what a corpus reader finds in a folder (DAIC-WOZ, E-DAIC, ...)"),
+    "extract": ("extract", "extract per-turn audio, video and text features from raw media"),
 }
 
 

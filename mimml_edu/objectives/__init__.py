@@ -1,0 +1,41 @@
+"""Training objectives: mutual-information estimators and critics.
+
+Importing this subpackage imports torch. Modules:
+
+* :mod:`mimml_edu.objectives.mi`: score-matrix estimators (InfoNCE, NWJ, DV, MINE, JS,
+  SMILE) and the Gaussian conditional model q(y|x).
+* :mod:`mimml_edu.objectives.critics`: separable and concat critics -> (B, B) scores.
+* :mod:`mimml_edu.objectives.mi_variational`: Barber–Agakov and CLUB (with q(y|x)).
+* :mod:`mimml_edu.objectives.gaussian`: correlated Gaussians with a known MI.
+* :mod:`mimml_edu.objectives.mi_train`: training an estimator through the MI staircase.
+"""
+
+from __future__ import annotations
+
+from mimml_edu.objectives.mi import (
+    MINE,
+    GaussianConditional,
+    dv,
+    gaussian_log_prob,
+    infonce,
+    js,
+    js_fgan,
+    logmeanexp_offdiag,
+    nwj,
+    smile,
+    tuba,
+)
+
+__all__ = [
+    "MINE",
+    "GaussianConditional",
+    "dv",
+    "gaussian_log_prob",
+    "infonce",
+    "js",
+    "js_fgan",
+    "logmeanexp_offdiag",
+    "nwj",
+    "smile",
+    "tuba",
+]
