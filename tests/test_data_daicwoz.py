@@ -206,3 +206,18 @@ def test_no_sessions_found(tmp_path):
     assert report.sessions == [] and any("no XXX_P.zip" in w for w in report.warnings)
     with pytest.raises(FileNotFoundError):
         read_daicwoz(tmp_path / "nope")
+
+
+def test_text_embedder_forms_and_bad_width():
+    class Encoder:  # the shape of mimml_edu.features.text.TextEncoder: encode -> (emb, mask)
+        def encode(self, texts):
+            return np.ones((len(texts), 384), np.float32), np.array(
+                [i % 2 == 0 for i in range(len(texts))]
+            )
+
+    s = read_daicwoz_session(SAMPLES / "303_P.zip", text_embedder=Encoder())
+    assert s.masks["text"][1::2].sum() == 0
+    bare = read_daicwoz_session(SAMPLES / "303_P.zip", text_embedder=None)
+    assert not bare.present()["text"] and bare.turn_text == s.turn_text
+    with pytest.raises(ValueError, match=r"session 303: the text embedder returned shape"):
+        read_daicwoz_session(SAMPLES / "303_P.zip", text_embedder=lambda t: np.zeros((len(t), 5)))

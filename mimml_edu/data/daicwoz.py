@@ -42,12 +42,13 @@ from mimml_edu.data.channels import (
 from mimml_edu.data.labels import DAICWOZ_LABEL_FILES, LabelRow, read_labels
 from mimml_edu.data.report import ReadReport
 from mimml_edu.data.tables import Source, numeric_table, parse_delimited
-from mimml_edu.data.text_standin import hashing_text_embedding
+from mimml_edu.data.text_standin import embed_texts, hashing_text_embedding
 
 #: Known offsets: media time = transcript time + offset (seconds).
 DAICWOZ_TIME_OFFSETS: dict[str, float] = {"318": 34.32, "321": 3.84, "341": 6.19, "362": 16.86}
 
-TextEmbedder = Callable[[Sequence[str]], np.ndarray]
+#: A callable ``texts -> (n, 384)`` (or ``(array, mask)``), or an object with ``encode``.
+TextEmbedder = Callable[[Sequence[str]], np.ndarray] | object
 
 _MARKUP = re.compile(r"<[^>]*>|\[[^\]]*\]|\bscrubbed_entry\b|\bxxx\b", re.IGNORECASE)
 _PROMPT_ID = re.compile(r"^\s*[A-Za-z0-9_]+\s*\((.*)\)\s*$", re.DOTALL)
@@ -191,10 +192,9 @@ def _read_clnf(source: Source, pid: str, kind: str, columns: Sequence[str], span
         source.read_bytes(name), where, sep=", ", n_columns=len(names), header=True,
         column_names=names,
     )  # fmt: skip
-    order = np.argsort(x[:, 1], kind="stable")
-    x = x[order]
-    valid = (x[:, 3] == 1) & np.isfinite(x[:, 1])
-    return pool_frames(np.nan_to_num(x[:, 1], nan=-1.0), x[:, 4:], valid, spans)
+    x = x[np.isfinite(x[:, 1])]  # a frame without a timestamp cannot be placed in a turn
+    x = x[np.argsort(x[:, 1], kind="stable")]
+    return pool_frames(x[:, 1], x[:, 4:], x[:, 3] == 1, spans)
 
 
 def read_daicwoz_session(
@@ -212,9 +212,12 @@ def read_daicwoz_session(
         path: the zip or folder.
         labels: its row from the label files (None: label unknown).
         include_interviewer: put Ellie's preceding lines in front of each turn's text.
-        text_embedder: texts -> ``(n, 384)`` array; None keeps only the strings (the text
-            modality is then marked missing). The default is the hashed bag-of-words
-            stand-in, :func:`~mimml_edu.data.text_standin.hashing_text_embedding`.
+        text_embedder: texts -> ``(n, 384)`` array (or ``(array, mask)``, or an object with
+            such an ``encode`` method, e.g. ``mimml_edu.features.text.TextEncoder()``);
+            None keeps only the strings (the text modality is then marked missing). The
+            default is the hashed bag-of-words stand-in,
+            :func:`~mimml_edu.data.text_standin.hashing_text_embedding`: not a sentence
+            encoder; use the real one for anything you report.
         time_offset: media time minus transcript time (default: the known offsets of
             :data:`DAICWOZ_TIME_OFFSETS`, else 0).
         report: where warnings and skips are recorded (a fresh one if None).
@@ -241,6 +244,7 @@ def read_daicwoz_session(
             report.warnings.append(
                 f"session {pid}: no interviewer lines; each participant row is one turn"
             )
+        files = source.names()  # FORMANT, landmarks, wav and HOG are listed, not pooled
         offset = DAICWOZ_TIME_OFFSETS.get(pid, 0.0) if time_offset is None else time_offset
         spans = np.array([[t.start, t.stop] for t in turns]) + offset
         n = len(turns)
@@ -251,13 +255,9 @@ def read_daicwoz_session(
             for t in turns
         ]
         if text_embedder is not None:
-            emb = np.asarray(text_embedder(texts), dtype=np.float32)
-            if emb.shape != (n, DIMS["text"]):
-                raise ValueError(
-                    f"text_embedder returned shape {emb.shape}, expected ({n}, {DIMS['text']})"
-                )
-            features["text"] = emb
-            masks["text"] = np.array([bool(t) for t in texts])
+            features["text"], masks["text"] = embed_texts(
+                text_embedder, texts, where=f"session {pid}"
+            )
         if source.find(f"{pid}_COVAREP.csv") is None:
             report.warnings.append(f"session {pid}: no {pid}_COVAREP.csv; audio marked missing")
         else:
@@ -297,6 +297,7 @@ def read_daicwoz_session(
         meta={
             "source": str(path),
             "corpus": "daicwoz",
+            "files": files,
             "interviewer_text": [t.interviewer_text for t in turns],
             "include_interviewer": include_interviewer,
             "time_offset": offset,

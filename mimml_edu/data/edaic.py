@@ -32,7 +32,7 @@ from mimml_edu.data.daicwoz import TextEmbedder, clean_text, pool_frames
 from mimml_edu.data.labels import EDAIC_LABEL_FILES, LabelRow, read_labels
 from mimml_edu.data.report import ReadReport
 from mimml_edu.data.tables import Source, read_text, select_columns
-from mimml_edu.data.text_standin import hashing_text_embedding
+from mimml_edu.data.text_standin import embed_texts, hashing_text_embedding
 
 #: DAIC-WOZ's participant ids: 300-492 without 342, 394, 398, 460.
 DAICWOZ_IDS: frozenset[str] = frozenset(
@@ -109,8 +109,9 @@ def _video(source: Source, pid: str, spans: np.ndarray):
         axis=1,
     )  # R^T g: the gaze vector in head coordinates
     features = np.hstack([aus, pose, gaze, head])
-    order = np.argsort(times, kind="stable")
-    return pool_frames(np.nan_to_num(times[order], nan=-1), features[order], success[order], spans)
+    keep = np.isfinite(times)  # a frame without a timestamp cannot be placed in a turn
+    order = np.flatnonzero(keep)[np.argsort(times[keep], kind="stable")]
+    return pool_frames(times[order], features[order], success[order], spans)
 
 
 def _audio(source: Source, pid: str, spans: np.ndarray):
@@ -153,8 +154,9 @@ def read_edaic_session(
         masks = {m: np.zeros(n, bool) for m in MODALITIES}
         names = {"text": list(TEXT_COLUMNS), "video": list(VIDEO_COLUMNS), "audio": []}
         if text_embedder is not None:
-            features["text"] = np.asarray(text_embedder(texts), dtype=np.float32)
-            masks["text"] = np.array([bool(t) for t in texts])
+            features["text"], masks["text"] = embed_texts(
+                text_embedder, texts, where=f"session {pid}"
+            )
         if source.find(f"{pid}_OpenFace2.1.0_Pose_gaze_AUs.csv") is None:
             report.warnings.append(f"session {pid}: no OpenFace file; video marked missing")
         else:

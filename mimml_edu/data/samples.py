@@ -85,7 +85,8 @@ def _speaking(times, spans):
 
 
 def _fmt_rows(array, fmt, sep):
-    return "\n".join(sep.join(fmt % v for v in row) for row in array) + "\n"
+    row_fmt = sep.join([fmt] * array.shape[1])
+    return "\n".join(row_fmt % tuple(row) for row in array.tolist()) + "\n"
 
 
 def _covarep(rng, n, speaking):

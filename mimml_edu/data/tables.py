@@ -44,6 +44,10 @@ class Source:
         else:
             raise FileNotFoundError(f"{self.path}: expected a session .zip file or folder")
 
+    def names(self) -> list[str]:
+        """The base names of all files in the session (lower case), sorted."""
+        return sorted(self._files)
+
     def find(self, name: str) -> str | None:
         """A display path of the file called ``name`` (case-insensitive), or None."""
         hit = self._files.get(name.lower())

@@ -48,3 +48,33 @@ def hashing_text_embedding(texts: Sequence[str], *, dim: int = TEXT_DIM) -> np.n
         if norm > 0:
             out[i] /= norm
     return out
+
+
+def embed_texts(
+    embedder, texts: Sequence[str], *, where: str = ""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run any text embedder the readers accept, and check what it returns.
+
+    Args:
+        embedder: a callable ``texts -> (N, 384)`` array (like
+            :func:`hashing_text_embedding`), a callable returning ``(array, mask)``, or an
+            object with such an ``encode(texts)`` method (like
+            ``mimml_edu.features.text.TextEncoder``).
+        texts: N strings.
+        where: the session, for messages.
+    Returns:
+        (float32 ``(N, 384)``, bool ``(N,)`` True where the turn has words and an embedding).
+    """
+    fn = embedder.encode if hasattr(embedder, "encode") else embedder
+    result = fn(list(texts))
+    mask = np.array([bool(t.strip()) for t in texts], dtype=bool)
+    if isinstance(result, tuple):
+        result, extra = result
+        mask &= np.asarray(extra, dtype=bool)
+    emb = np.asarray(result, dtype=np.float32)
+    if emb.shape != (len(texts), TEXT_DIM):
+        raise ValueError(
+            f"{where}: the text embedder returned shape {emb.shape}, "
+            f"expected ({len(texts)}, {TEXT_DIM})"
+        )
+    return emb, mask
