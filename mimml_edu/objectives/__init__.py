@@ -1,0 +1,1 @@
+"""Objectives: MI estimators, unimodal label generation, and the MIMML loss."""
