@@ -40,7 +40,7 @@ class ModelConfig:
         mi_cpc: CPC terms between z and each h_m (*from MMIM*).
         mi_ba: Barber-Agakov (MMILB) terms text->audio, text->video, and the entropy term.
         multitask: unimodal heads trained on generated labels (*from Self-MM*).
-        logvar_bound: the BA heads' log-variance is ``bound * tanh(raw / bound)``.
+        logvar_bound: the BA heads' log-variance lies in ``[-bound, bound]`` (tanh-squashed).
     """
 
     input_dims: dict[str, int] = field(

@@ -2,13 +2,12 @@
 
 from mimml_edu.model.baselines import EarlyFusion, LateFusion, build_model
 from mimml_edu.model.blocks import GatedBiGRUCNN, masked_mean
-from mimml_edu.model.mimml import MIMML, GaussianConditional, ModelOutput
+from mimml_edu.model.mimml import MIMML, ModelOutput
 
 __all__ = [
     "MIMML",
     "EarlyFusion",
     "GatedBiGRUCNN",
-    "GaussianConditional",
     "LateFusion",
     "ModelOutput",
     "build_model",

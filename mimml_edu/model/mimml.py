@@ -3,14 +3,15 @@
 ``MIMML(batch) -> ModelOutput``. Which parts exist follows :class:`~mimml_edu.config.ModelConfig`:
 ``modalities`` picks the encoders, ``fusion`` the fusion block, ``mi_cpc`` adds the CPC
 predictors ``G_m(z) -> h_m``, ``mi_ba`` the Barber-Agakov conditionals ``q(h_y | h_x)``
-for text->audio and text->video, ``multitask`` the unimodal heads.
+for text->audio and text->video, ``multitask`` the unimodal heads. The BA conditionals are
+:class:`~mimml_edu.objectives.mi.GaussianConditional` (full Gaussian log-likelihood,
+log-variance bounded to ``[-logvar_bound, logvar_bound]``).
 The BA conditionals form the ``mmilb`` parameter group (stage 0); everything else is
 ``main`` (stage 1); see :meth:`MIMML.parameter_groups`.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import torch
@@ -20,6 +21,7 @@ from mimml_edu.config import ModelConfig
 from mimml_edu.data.batch import Batch
 from mimml_edu.model.encoders import UnimodalEncoder
 from mimml_edu.model.fusion import Fusion
+from mimml_edu.objectives.mi import GaussianConditional
 
 #: The Barber-Agakov pairs (x -> y) of MMIM, kept when both modalities are used.
 BA_PAIRS: tuple[tuple[str, str], ...] = (("text", "audio"), ("text", "video"))
@@ -49,45 +51,6 @@ class ModelOutput:
     def prob(self) -> torch.Tensor:
         """(B,) P(depressed)."""
         return torch.softmax(self.logits, dim=-1)[:, 1]
-
-
-class GaussianConditional(nn.Module):
-    """``q(y | x) = N(mu(x), diag(exp(logvar(x))))`` with a bounded log-variance.
-
-    Args:
-        d_x: width of x.  d_y: width of y.  hidden: MLP width.
-        logvar_bound: ``logvar = bound * tanh(raw / bound)``.
-    """
-
-    def __init__(self, *, d_x: int, d_y: int, hidden: int, logvar_bound: float = 5.0):
-        super().__init__()
-        self.mu = nn.Sequential(nn.Linear(d_x, hidden), nn.ReLU(), nn.Linear(hidden, d_y))
-        self.logvar = nn.Sequential(nn.Linear(d_x, hidden), nn.ReLU(), nn.Linear(hidden, d_y))
-        self.logvar_bound = logvar_bound
-
-    def log_prob(
-        self, x: torch.Tensor, y: torch.Tensor, *, mmim_bug: bool = False
-    ) -> torch.Tensor:
-        """Log-likelihood of y under q(. | x).
-
-        Args:
-            x: (B, d_x).  y: (B, d_y).
-            mmim_bug: drop the ``-1/2 logvar`` and the constant and leave the log-variance
-                unbounded, as MMIM's code does (for showing the pitfall only).
-        Returns:
-            (B,) ``sum_d log N(y_d; mu_d, sigma_d^2)``.
-        """
-        mu = self.mu(x)
-        raw = self.logvar(x)
-        if mmim_bug:
-            return (-((y - mu) ** 2) / 2.0 / raw.exp()).sum(-1)
-        logvar = self.logvar_bound * torch.tanh(raw / self.logvar_bound)
-        ll = -0.5 * ((y - mu) ** 2 / logvar.exp() + logvar + math.log(2 * math.pi))
-        return ll.sum(-1)
-
-    def forward(self, x: torch.Tensor, y: torch.Tensor, *, mmim_bug: bool = False) -> torch.Tensor:
-        """Same as :meth:`log_prob`: (B,) log q(y | x)."""
-        return self.log_prob(x, y, mmim_bug=mmim_bug)
 
 
 class MIMML(nn.Module):
@@ -146,7 +109,8 @@ class MIMML(nn.Module):
                     d_x=config.d_h,
                     d_y=config.d_h,
                     hidden=config.d_h,
-                    logvar_bound=config.logvar_bound,
+                    logvar_min=-config.logvar_bound,
+                    logvar_max=config.logvar_bound,
                 )
                 for x, y in pairs
             }

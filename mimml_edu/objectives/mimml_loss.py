@@ -23,6 +23,9 @@ Stage 0 trains the BA heads alone on ``-sum lld`` with the representations detac
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 import torch
@@ -32,6 +35,7 @@ from torch import nn
 from mimml_edu.config import ObjectiveConfig
 from mimml_edu.data.batch import Batch
 from mimml_edu.model.mimml import ModelOutput
+from mimml_edu.objectives.mi import GaussianConditional, infonce
 from mimml_edu.objectives.multitask import UnimodalLabels, scale_phq, unimodal_loss
 
 
@@ -71,7 +75,44 @@ def cpc_term(h: torch.Tensor, z: torch.Tensor, predictor: nn.Module) -> torch.Te
     p = F.normalize(predictor(z), dim=-1, eps=1e-8)
     h = F.normalize(h, dim=-1, eps=1e-8)
     scores = h @ p.T  # (B, B), positives on the diagonal
-    return -(scores.diagonal() - torch.logsumexp(scores, dim=-1)).mean()
+    b = scores.shape[0]
+    if b < 2:  # one window: nothing to contrast, the term is 0
+        return scores.sum() * 0.0
+    if not torch.isfinite(scores).all():  # let fit() name the term instead of raising here
+        return scores.sum() * math.nan
+    return math.log(b) - infonce(scores)  # infonce = mean[s_ii - logsumexp_j s_ij] + log B
+
+
+def ba_log_prob(
+    head: GaussianConditional, x: torch.Tensor, y: torch.Tensor, *, mmim_bug: bool = False
+) -> torch.Tensor:
+    """Barber-Agakov log-likelihood ``log q(y_i | x_i)``.
+
+    Args:
+        head: the conditional.  x: (B, d_x).  y: (B, d_y).
+        mmim_bug: MMIM's version, ``-sum (y - mu)^2 / (2 exp(raw_logvar))``: no ``-1/2 logvar``
+            term and an unbounded log-variance (only to show the pitfall).
+    Returns:
+        (B,) log-likelihoods in nats.
+    """
+    if mmim_bug:
+        mean, raw = head.mean_net(x), head.logvar_net(x)
+        return (-((y - mean) ** 2) / 2.0 / raw.exp()).sum(-1)
+    return head.log_prob(x, y)
+
+
+@contextmanager
+def frozen(module: nn.Module) -> Iterator[None]:
+    """Use ``module`` without recording gradients for its parameters (inputs still get them)."""
+    params = list(module.parameters())
+    flags = [p.requires_grad for p in params]
+    for p in params:
+        p.requires_grad_(False)
+    try:
+        yield
+    finally:
+        for p, flag in zip(params, flags, strict=True):
+            p.requires_grad_(flag)
 
 
 def gaussian_mixture_entropy(
@@ -114,19 +155,18 @@ class MIMMLObjective:
         self.labels = labels
         self.memory = EntropyMemory()
 
-    def _lld(self, model: nn.Module, h: dict, present: dict, *, frozen: bool) -> dict:
+    def _lld(self, model: nn.Module, h: dict, present: dict, *, freeze: bool) -> dict:
         terms = {}
         for x, y in model.ba_pairs:
             name = f"{x}_{y}"
             head = model.mmilb[name]
             keep = present[x] & present[y]
-            args = (h[x][keep], h[y][keep])
-            kwargs = {"mmim_bug": self.config.mmim_logvar_bug}
-            if frozen:
-                params = {k: v.detach() for k, v in head.named_parameters()}
-                ll = torch.func.functional_call(head, params, args, kwargs)
+            bug = self.config.mmim_logvar_bug
+            if freeze:
+                with frozen(head):
+                    ll = ba_log_prob(head, h[x][keep], h[y][keep], mmim_bug=bug)
             else:
-                ll = head(*args, **kwargs)
+                ll = ba_log_prob(head, h[x][keep], h[y][keep], mmim_bug=bug)
             terms[f"lld_{name}"] = ll.mean() if ll.numel() else h[x].sum() * 0.0
         return terms
 
@@ -139,7 +179,7 @@ class MIMMLObjective:
         with torch.no_grad():
             _, h = model.encode(batch)
         present = {m: batch.mask[m].any(1) for m in model.modalities}
-        terms = self._lld(model, h, present, frozen=False)
+        terms = self._lld(model, h, present, freeze=False)
         terms["total"] = -sum(terms.values()) if terms else torch.zeros(())
         return terms
 
@@ -179,7 +219,7 @@ class MIMMLObjective:
             keep = out.present[m]
             terms[f"cpc_{m}"] = cpc_term(out.h[m][keep], out.z[keep], predictor)
             total = total + cfg.alpha * terms[f"cpc_{m}"]
-        lld = self._lld(model, out.h, out.present, frozen=True)
+        lld = self._lld(model, out.h, out.present, freeze=True)
         for name, value in lld.items():
             terms[name] = value
             total = total - cfg.beta * value
