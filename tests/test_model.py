@@ -106,7 +106,7 @@ def test_parameter_groups_partition_the_parameters():
 
 def test_constructors_are_keyword_only():
     with pytest.raises(TypeError):
-        MIMML(small_config().model)  # noqa
+        MIMML(small_config().model)
     assert isinstance(build_model(small_config().model), nn.Module)
 
 

@@ -49,5 +49,5 @@ def test_bad_configs_name_file_and_key(tmp_path, text, match):
 
 
 def test_missing_file():
-    with pytest.raises(FileNotFoundError, match="nope.yaml"):
+    with pytest.raises(FileNotFoundError, match=r"nope\.yaml"):
         load_config("nope.yaml")
