@@ -209,8 +209,11 @@ def fit(
     best_state = copy.deepcopy(model.state_dict())
     if resume and out_dir is not None and (out_dir / "last.pt").is_file():
         ckpt = torch.load(out_dir / "last.pt", map_location=device, weights_only=True)
-        if ckpt.get("config") != config.to_dict():
-            raise ValueError(f"{out_dir / 'last.pt'} was written with a different config")
+        if _resumable(ckpt.get("config")) != _resumable(config.to_dict()):
+            raise ValueError(
+                f"{out_dir / 'last.pt'} was written with a different config (only "
+                "train.epochs and train.max_seconds may change on resume)"
+            )
         model.load_state_dict(ckpt["model"])
         opt_main.load_state_dict(ckpt["optim_main"])
         if opt_mmilb is not None:
@@ -342,6 +345,13 @@ def fit(
         wall_seconds=state["elapsed"],
         out_dir=out_dir,
     )
+
+
+def _resumable(config: dict | None) -> dict | None:
+    if config is None:
+        return None
+    train = {k: v for k, v in config["train"].items() if k not in ("epochs", "max_seconds")}
+    return {**config, "train": train}
 
 
 def _best(config: Config, model_state: dict, epoch: int, f1: float, history: dict) -> dict:

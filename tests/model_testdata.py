@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from mimml_edu.config import Config, ModelConfig, TrainConfig
 from mimml_edu.data.batch import MODALITIES, Session, collate, make_windows
+
+torch.set_num_threads(1)  # tiny tensors: threads only add overhead on a shared 2-core box
 
 DIMS = {"text": 5, "audio": 4, "video": 3}
 
