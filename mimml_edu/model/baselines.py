@@ -50,7 +50,10 @@ class EarlyFusion(_Baseline):
         self.projections = nn.ModuleDict(
             {
                 m: Projection(
-                    d_in=config.input_dims[m], d_out=config.d_proj, dropout=config.dropout
+                    d_in=config.input_dims[m],
+                    d_out=config.d_proj,
+                    dropout=config.dropout,
+                    center=config.center_turns,
                 )
                 for m in self.modalities
             }
@@ -100,6 +103,7 @@ class LateFusion(_Baseline):
                     d_h=config.d_h,
                     kernel=config.kernel,
                     dropout=config.dropout,
+                    center=config.center_turns,
                 )
                 for m in self.modalities
             }
