@@ -151,6 +151,7 @@ def fit(
     progress: bool = True,
     model: nn.Module | None = None,
     callback: Callable[[int, nn.Module, dict], None] | None = None,
+    extra: dict | None = None,
 ) -> FitResult:
     """Train MIMML (or a baseline) with two stages per epoch.
 
@@ -163,6 +164,7 @@ def fit(
         model: a prebuilt network (default: ``build_model(config.model)`` after seeding).
         callback: ``callback(epoch, model, history)`` after each epoch; its time is not
             counted as training time (for benchmarks).
+        extra: plain data stored in both checkpoints under ``"extra"`` (e.g. which data).
     Returns:
         :class:`FitResult`.
     """
@@ -301,7 +303,8 @@ def fit(
             state.update(best_f1=f1, best_epoch=epoch, bad_epochs=0)
             best_state = copy.deepcopy(model.state_dict())
             if out_dir is not None:
-                save_atomic(_best(config, best_state, epoch, f1, history), out_dir / "best.pt")
+                best = _best(config, best_state, epoch, f1, history)
+                save_atomic({**best, "extra": extra or {}}, out_dir / "best.pt")
         else:
             state["bad_epochs"] += 1
         if out_dir is not None:
@@ -318,6 +321,7 @@ def fit(
                     "rng": torch.get_rng_state(),
                     "history": history,
                     "state": state,
+                    "extra": extra or {},
                 },
                 out_dir / "last.pt",
             )
