@@ -163,7 +163,7 @@ def fit(
         progress: show a tqdm bar.
         model: a prebuilt network (default: ``build_model(config.model)`` after seeding).
         callback: ``callback(epoch, model, history)`` after each epoch; its time is not
-            counted as training time (for benchmarks).
+            counted as training time (for benchmarks); a truthy return stops training.
         extra: plain data stored in both checkpoints under ``"extra"`` (e.g. which data).
     Returns:
         :class:`FitResult`.
@@ -326,8 +326,9 @@ def fit(
                 out_dir / "last.pt",
             )
         bar.set_postfix(loss=f"{record.get('stage1/total', math.nan):.3f}", dev_f1=f"{f1:.3f}")
-        if callback is not None:
-            callback(epoch, model, history)
+        if callback is not None and callback(epoch, model, history):
+            stopped = "stopped by callback"
+            break
         if state["bad_epochs"] >= tc.early_stopping:
             stopped = "early stopping"
             break
