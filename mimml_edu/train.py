@@ -121,6 +121,18 @@ def load_checkpoint(path: str | Path, *, device: str = "cpu") -> tuple[nn.Module
     return model, config, ckpt
 
 
+def packaged_checkpoint(name: str = "mimml_synthetic") -> Path:
+    """Path of a checkpoint shipped in ``mimml_edu/checkpoints/`` (for load-or-train).
+
+    ``mimml_synthetic``: compact MIMML trained on the default synthetic corpus; the config
+    and the command that made it are in ``mimml_edu/checkpoints/mimml_synthetic.yaml``.
+    """
+    path = Path(__file__).resolve().parent / "checkpoints" / f"{name}.pt"
+    if not path.is_file():
+        raise FileNotFoundError(f"no packaged checkpoint {name!r} ({path})")
+    return path
+
+
 def _subbatch(full: Batch, idx: torch.Tensor) -> Batch:
     return Batch(
         text=full.text[idx],
