@@ -52,6 +52,9 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=30.0, help="training time box per run")
     parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument(
+        "--knob", action="append", default=[], help="corpus knob KEY=FLOAT (e.g. amplitude=1)"
+    )
     parser.add_argument("--sessions", type=int, default=189)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--only", nargs="*", default=None, help="run these variant names")
@@ -59,12 +62,14 @@ def main() -> int:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
-    corpus = make_corpus(args.sessions, seed=0)
+    knobs = {k: float(v) for k, _, v in (item.partition("=") for item in args.knob)}
+    corpus = make_corpus(args.sessions, seed=0, **knobs)
     train, dev, test = corpus.split("train"), corpus.split("dev"), corpus.split("test")
     labels = [s.label for s in test]
     variants = {k: v for k, v in VARIANTS.items() if args.only is None or k in args.only}
     rows = []
-    print(f"synthetic corpus n={args.sessions} ({len(train)}/{len(dev)}/{len(test)}), "
+    sizes = f"{len(train)}/{len(dev)}/{len(test)}"
+    print(f"synthetic corpus n={args.sessions} {knobs or 'default knobs'} ({sizes}), "
           f"{args.seeds} seeds, {args.seconds:g} s per run, threads={args.threads}")  # fmt: skip
     for name, switches in variants.items():
         mods = switches.get("modalities", ALL)

@@ -67,12 +67,16 @@ def main() -> int:
     )
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--knob", action="append", default=[], help="corpus knob KEY=FLOAT (e.g. amplitude=1)"
+    )
     parser.add_argument("--sessions", type=int, default=189, help="synthetic corpus size")
     parser.add_argument("--csv", default=None, help="write the per-epoch table here")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
-    corpus = make_corpus(args.sessions, seed=0)
+    knobs = {k: float(v) for k, _, v in (item.partition("=") for item in args.knob)}
+    corpus = make_corpus(args.sessions, seed=0, **knobs)
     train, dev, test = corpus.split("train"), corpus.split("dev"), corpus.split("test")
     oracle = corpus.oracle_balanced_accuracy("test")
     target = 0.95 * oracle
@@ -106,7 +110,8 @@ def main() -> int:
         # the budget is CPU time of the training process (the machine may be shared)
         return args.budget == "cpu" and train_cpu >= args.seconds * args.threads
 
-    print(f"synthetic corpus n={args.sessions}: {len(train)}/{len(dev)}/{len(test)} sessions; "
+    sizes = f"{len(train)}/{len(dev)}/{len(test)}"
+    print(f"synthetic corpus n={args.sessions} {knobs or 'default knobs'}: {sizes} sessions; "
           f"oracle test balanced accuracy {oracle:.3f}, target {target:.3f}; "
           f"threads={torch.get_num_threads()}")  # fmt: skip
     result = fit(config, train, dev, progress=False, callback=on_epoch)
