@@ -4,6 +4,8 @@ Importing this subpackage imports torch. Modules:
 
 * :mod:`mimml_edu.objectives.mi`: score-matrix estimators (InfoNCE, NWJ, DV, MINE, JS,
   SMILE) and the Gaussian conditional model q(y|x).
+* :mod:`mimml_edu.objectives.multitask`: Self-MM's unimodal label generation (PHQ-8).
+* :mod:`mimml_edu.objectives.mimml_loss`: every term of the MIMML objective, by name.
 * :mod:`mimml_edu.objectives.critics`: separable and concat critics -> (B, B) scores.
 * :mod:`mimml_edu.objectives.mi_variational`: Barber–Agakov and CLUB (with q(y|x)).
 * :mod:`mimml_edu.objectives.gaussian`: correlated Gaussians with a known MI.

@@ -1,0 +1,325 @@
+"""Session-level evaluation with bootstrap intervals, a gender breakdown, and window metrics.
+
+Every reported number is **session level** unless its name says otherwise: a session's
+P(depressed) is the mean over its windows, its PHQ-8 prediction the mean of its windows'
+predictions; the decision threshold is 0.5. Window-level metrics (each window scored
+as if it were a session) are available under ``window_level`` and labelled as such.
+Intervals: percentile bootstrap over sessions (95 %, 1000 resamples by default);
+resamples where a metric is undefined (e.g. AUROC with one class) are skipped, and the
+number of resamples used is kept.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from mimml_edu.data.batch import PHQ8_THRESHOLD, Session, WindowDataset
+from mimml_edu.objectives.multitask import unscale_phq
+
+METRICS = (
+    "accuracy",
+    "balanced_accuracy",
+    "f1_depressed",
+    "f1_not_depressed",
+    "macro_f1",
+    "auroc",
+    "phq_mae",
+    "phq_rmse",
+)
+
+
+@dataclass
+class Predictions:
+    """Per-item predictions (windows or sessions).
+
+    Attributes:
+        session_id: (N,) ids.  prob: (N,) P(depressed).  phq_pred: (N,) predicted PHQ-8.
+        label: (N,) true label (-1 unknown).  phq: (N,) true PHQ-8 (NaN unknown).
+        gender: (N,) 0 female, 1 male, -1 unknown.
+    """
+
+    session_id: list[str]
+    prob: np.ndarray
+    phq_pred: np.ndarray
+    label: np.ndarray
+    phq: np.ndarray
+    gender: np.ndarray
+
+
+@torch.no_grad()
+def predict_windows(
+    model: nn.Module,
+    sessions: Sequence[Session],
+    *,
+    k: int = 16,
+    stride: int | None = None,
+    batch_size: int = 256,
+    device: str | torch.device = "cpu",
+) -> Predictions:
+    """Run the model over every window of every session (eval mode, no gradients).
+
+    Returns:
+        window-level :class:`Predictions`, in session then turn order.
+    """
+    dataset = WindowDataset(sessions, k=k, stride=stride)
+    was_training = model.training
+    model.eval()
+    probs, phqs = [], []
+    for i in range(0, len(dataset), batch_size):
+        batch = dataset.collate(dataset.windows[i : i + batch_size]).to(device)
+        out = model(batch)
+        probs.append(out.prob.cpu())
+        phqs.append(unscale_phq(out.phq_hat).clamp(0, 24).cpu())
+    model.train(was_training)
+    windows = dataset.windows
+    return Predictions(
+        session_id=[w.session.session_id for w in windows],
+        prob=torch.cat(probs).numpy().astype(np.float64),
+        phq_pred=torch.cat(phqs).numpy().astype(np.float64),
+        label=np.array([_or(w.session.label, -1) for w in windows]),
+        phq=np.array([_or(w.session.phq_score, np.nan) for w in windows], dtype=np.float64),
+        gender=np.array([_or(w.session.gender, -1) for w in windows]),
+    )
+
+
+def to_sessions(windows: Predictions) -> Predictions:
+    """Average window predictions per session (in order of first appearance)."""
+    order: dict[str, list[int]] = {}
+    for i, sid in enumerate(windows.session_id):
+        order.setdefault(sid, []).append(i)
+    idx = list(order.values())
+    first = np.array([rows[0] for rows in idx])
+    return Predictions(
+        session_id=list(order),
+        prob=np.array([windows.prob[rows].mean() for rows in idx]),
+        phq_pred=np.array([windows.phq_pred[rows].mean() for rows in idx]),
+        label=windows.label[first],
+        phq=windows.phq[first],
+        gender=windows.gender[first],
+    )
+
+
+def compute_metrics(p: Predictions, *, threshold: float = 0.5) -> dict[str, float]:
+    """Point metrics; NaN where undefined (no labels, one class for AUROC, no scores).
+
+    Returns:
+        metric name (see ``METRICS``) -> value, plus ``n`` and ``n_depressed``.
+    """
+    known = p.label >= 0
+    y, prob = p.label[known], p.prob[known]
+    pred = (prob >= threshold).astype(int)
+    out = dict.fromkeys(METRICS, math.nan)
+    out["n"] = int(known.sum())
+    out["n_depressed"] = int((y == 1).sum())
+    if known.any():
+        out["accuracy"] = float((pred == y).mean())
+        recall, f1 = {}, {}
+        for c in (0, 1):
+            tp = float(((pred == c) & (y == c)).sum())
+            n_true, n_pred = float((y == c).sum()), float((pred == c).sum())
+            if n_true:
+                recall[c] = tp / n_true
+                f1[c] = 2 * tp / (n_true + n_pred)
+        out["f1_not_depressed"] = f1.get(0, math.nan)
+        out["f1_depressed"] = f1.get(1, math.nan)
+        if len(recall) == 2:
+            out["balanced_accuracy"] = (recall[0] + recall[1]) / 2
+            out["macro_f1"] = (f1[0] + f1[1]) / 2
+            out["auroc"] = auroc(y, prob)
+    scored = ~np.isnan(p.phq)
+    if scored.any():
+        err = p.phq_pred[scored] - p.phq[scored]
+        out["phq_mae"] = float(np.abs(err).mean())
+        out["phq_rmse"] = float(np.sqrt((err**2).mean()))
+    return out
+
+
+def auroc(y: np.ndarray, score: np.ndarray) -> float:
+    """Area under the ROC curve (Mann-Whitney U with tied ranks averaged).
+
+    Args:
+        y: (N,) 0/1 labels, both classes present.  score: (N,) higher = more likely 1.
+    """
+    ranks = _average_ranks(np.asarray(score, dtype=np.float64))
+    n_pos = int((y == 1).sum())
+    n_neg = len(y) - n_pos
+    return float((ranks[y == 1].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def bootstrap(
+    p: Predictions, *, n_boot: int = 1000, seed: int = 0, level: float = 0.95
+) -> dict[str, tuple[float, float, int]]:
+    """Percentile bootstrap over items.
+
+    Returns:
+        metric -> (low, high, resamples where it was defined).
+    """
+    rng = np.random.default_rng(seed)
+    n = len(p.prob)
+    draws: dict[str, list[float]] = {m: [] for m in METRICS}
+    for _ in range(n_boot):
+        i = rng.integers(0, n, n)
+        sample = Predictions(
+            [p.session_id[j] for j in i],
+            p.prob[i],
+            p.phq_pred[i],
+            p.label[i],
+            p.phq[i],
+            p.gender[i],
+        )
+        for name, value in compute_metrics(sample).items():
+            if name in draws and not math.isnan(value):
+                draws[name].append(value)
+    tail = (1 - level) / 2 * 100
+    out = {}
+    for name, values in draws.items():
+        if values:
+            lo, hi = np.percentile(values, [tail, 100 - tail])
+            out[name] = (float(lo), float(hi), len(values))
+        else:
+            out[name] = (math.nan, math.nan, 0)
+    return out
+
+
+@dataclass
+class Evaluation:
+    """Session-level metrics with intervals, a gender breakdown, and window-level metrics.
+
+    Attributes:
+        metrics: name -> {"value", "low", "high"} at session level.
+        by_gender: "female"/"male" -> session-level point metrics.
+        window_level: window-level point metrics (labelled as such everywhere).
+        sessions: the session-level predictions.  n_boot: bootstrap resamples.
+    """
+
+    metrics: dict[str, dict[str, float]]
+    by_gender: dict[str, dict[str, float]]
+    window_level: dict[str, float]
+    sessions: Predictions
+    n_boot: int
+    extra: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """Plain JSON-able dict: session-level metric keys at the top level."""
+        out: dict = {name: _clean(v) for name, v in self.metrics.items()}
+        out["n_sessions"] = len(self.sessions.prob)
+        out["n_depressed"] = int((self.sessions.label == 1).sum())
+        out["by_gender"] = {g: _clean(v) for g, v in self.by_gender.items()}
+        out["window_level"] = _clean(self.window_level)
+        out["bootstrap_resamples"] = self.n_boot
+        out.update(_clean(self.extra))
+        return out
+
+    def table(self, *, oracle: dict[str, float] | None = None) -> str:
+        """A printable table of session-level metrics with 95 % intervals (and the oracle)."""
+        head = f"{'metric (session level)':<24} {'value':>7}  {'95% CI':>15}"
+        head += f"  {'oracle':>7}" if oracle else ""
+        lines = [head, "-" * len(head)]
+        for name, v in self.metrics.items():
+            row = f"{name:<24} {v['value']:7.3f}  [{v['low']:6.3f}, {v['high']:6.3f}]"
+            if oracle:
+                o = oracle.get(name)
+                row += f"  {o:7.3f}" if o is not None else f"  {'':>7}"
+            lines.append(row)
+        n_dep = int((self.sessions.label == 1).sum())
+        lines.append(
+            f"({len(self.sessions.prob)} sessions, {n_dep} depressed; "
+            f"{self.n_boot} bootstrap resamples over sessions)"
+        )
+        for g, v in self.by_gender.items():
+            lines.append(
+                f"{g:<8} n={v['n']:<4} balanced_accuracy={v['balanced_accuracy']:.3f} "
+                f"macro_f1={v['macro_f1']:.3f}"
+            )
+        w = self.window_level
+        lines.append(
+            f"window level (not session level): n={w['n']} accuracy={w['accuracy']:.3f} "
+            f"balanced_accuracy={w['balanced_accuracy']:.3f}"
+        )
+        return "\n".join(lines)
+
+
+def evaluate(
+    model: nn.Module,
+    sessions: Sequence[Session],
+    *,
+    k: int = 16,
+    stride: int | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+    device: str | torch.device = "cpu",
+) -> Evaluation:
+    """Evaluate a model on sessions.
+
+    Args:
+        model: a network returning :class:`~mimml_edu.model.mimml.ModelOutput`.
+        sessions: the sessions (labels needed for the classification metrics).
+        k, stride: windowing, as in training.  n_boot: bootstrap resamples (0 = none).
+    Returns:
+        :class:`Evaluation`.
+    """
+    windows = predict_windows(model, sessions, k=k, stride=stride, device=device)
+    return evaluate_predictions(windows, n_boot=n_boot, seed=seed)
+
+
+def evaluate_predictions(windows: Predictions, *, n_boot: int = 1000, seed: int = 0) -> Evaluation:
+    """:func:`evaluate` from window-level predictions."""
+    sessions = to_sessions(windows)
+    point = compute_metrics(sessions)
+    ci = bootstrap(sessions, n_boot=n_boot, seed=seed) if n_boot else {}
+    metrics = {
+        name: {
+            "value": point[name],
+            "low": ci.get(name, (math.nan,) * 3)[0],
+            "high": ci.get(name, (math.nan,) * 3)[1],
+        }
+        for name in METRICS
+    }
+    by_gender = {}
+    for code, name in ((0, "female"), (1, "male")):
+        keep = sessions.gender == code
+        if keep.any():
+            by_gender[name] = compute_metrics(_subset(sessions, keep))
+    return Evaluation(metrics, by_gender, compute_metrics(windows), sessions, n_boot)
+
+
+def binary_label(phq: float) -> int:
+    """PHQ-8 score -> 1 when >= 10."""
+    return int(phq >= PHQ8_THRESHOLD)
+
+
+def _average_ranks(x: np.ndarray) -> np.ndarray:
+    """1-based ranks, ties get their average rank (as scipy.stats.rankdata, without scipy)."""
+    sorter = np.argsort(x, kind="mergesort")
+    inverse = np.empty_like(sorter)
+    inverse[sorter] = np.arange(len(x))
+    xs = x[sorter]
+    first = np.r_[True, xs[1:] != xs[:-1]]
+    dense = first.cumsum()[inverse]
+    bounds = np.r_[np.nonzero(first)[0], len(x)]
+    return 0.5 * (bounds[dense] + bounds[dense - 1] + 1)
+
+
+def _subset(p: Predictions, keep: np.ndarray) -> Predictions:
+    ids = [s for s, k in zip(p.session_id, keep, strict=True) if k]
+    return Predictions(
+        ids, p.prob[keep], p.phq_pred[keep], p.label[keep], p.phq[keep], p.gender[keep]
+    )
+
+
+def _or(value, default):
+    return default if value is None else value
+
+
+def _clean(value):
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
