@@ -2,9 +2,10 @@
 
 1. Standardize each feature with the training set's mean and standard deviation
    (buffers saved with the model, so a checkpoint is self-contained; *our choice*),
-   then (``center_turns``, default on) subtract the window's own mean over its present
-   turns: a per-speaker normalisation, common in paralinguistics, that removes constant
-   per-person offsets a small model would otherwise memorise (*our choice*).
+   then optionally (``center_turns``, off by default) subtract the window's own mean over
+   its present turns: a per-speaker normalisation, common in paralinguistics, that removes
+   constant per-person offsets, but also any signal carried by the session-level mean
+   (*our choice*; see :class:`~mimml_edu.config.ModelConfig`).
 2. Project: Linear(d_m -> d_proj) + LayerNorm + dropout (*from MIMML.md*).
 3. Encode: :class:`~mimml_edu.model.blocks.GatedBiGRUCNN` (d_proj -> d_h), pooled over
    the modality's present turns.
