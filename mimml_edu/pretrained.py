@@ -131,7 +131,8 @@ def train_recipe(name: str, *, directory: str | Path | None = None, progress: bo
         "format": FORMAT,
         "name": name,
         "description": recipe.description,
-        "config": config.to_dict(),
+        "config": recipe.config().to_dict(),  # the recipe's, not the last resume's epochs
+        "epochs_run": len(result.history["elapsed"]),
         "corpus_seed": CORPUS_SEED,
         "model": {k: v.clone() for k, v in result.model.state_dict().items()},
         "history": result.history,

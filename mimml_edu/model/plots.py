@@ -40,7 +40,7 @@ def plot_gate(
     top.set_title(title)
     fig.colorbar(im, ax=top, label="G (1 = BiGRU, 0 = CNN)")
     turns = np.arange(len(mask))
-    means = np.where(mask, np.nanmean(shown, axis=1), np.nan)
+    means = np.where(mask, gate.mean(axis=1), np.nan)
     colors = ["0.6"] * len(turns)
     if signal_turns is not None:
         colors = ["tab:red" if s else "0.6" for s in np.asarray(signal_turns, bool)]
