@@ -1,6 +1,6 @@
 """Figures of a training run and its evaluation (static; each returns a Figure).
 
-Kept apart from :mod:`mimml_edu.plots` so that the model/training figures have one home;
+Kept apart from ``mimml_edu.plots`` so that the model/training figures have one home;
 they follow the same rules: matplotlib only, a ``Figure`` returned, ``show()`` never called.
 """
 

@@ -5,6 +5,7 @@
 - **Late fusion** (``fusion="late"``): one unimodal encoder and classifier per modality;
   the prediction is the average of the unimodal probabilities over the modalities present
   in the window (``logits = log(mean p)``, so cross-entropy trains the average).
+
 Both return a :class:`~mimml_edu.model.mimml.ModelOutput` and have empty ``cpc``,
 ``mmilb`` and ``unimodal_heads``, so the objective reduces to CE + regression.
 """

@@ -8,6 +8,7 @@
 2. Project: Linear(d_m -> d_proj) + LayerNorm + dropout (*from MIMML.md*).
 3. Encode: :class:`~mimml_edu.model.blocks.GatedBiGRUCNN` (d_proj -> d_h), pooled over
    the modality's present turns.
+
 Masked turns are zero after every step.
 """
 
