@@ -4,7 +4,9 @@ Standard protocol (the defaults): d = 20, MI staircase 2, 4, 6, 8, 10 nats, batc
 Adam lr 5e-4, separable critic (ReLU MLPs, hidden 256, embedding 32), one critic per
 estimator trained through all stages. Prints a table and, with --csv, writes columns
 ``estimator,critic,data,steps_per_stage,true_mi,mean,std,median,seconds`` (seconds: wall
-time of that estimator's whole run, repeated on each of its rows).
+time of that estimator's whole run, repeated on each of its rows). An estimator whose
+critic diverges (inf/NaN scores) is reported as DIVERGED, with ``nan`` in its CSV rows, and
+the benchmark goes on with the next one.
 
     .venv/bin/python bench/mi_gaussian.py --steps-per-stage 1000 --csv /tmp/mi.csv
 """
@@ -100,17 +102,35 @@ def main(argv: list[str] | None = None) -> int:
         writer.writeheader()
     try:
         for name in args.estimators:
-            result = train_staircase(
-                name,
-                mi_values=args.mi,
-                steps_per_stage=args.steps_per_stage,
-                batch_size=args.batch_size,
-                lr=args.lr,
-                dim=args.dim,
-                critic=args.critic,
-                data=args.data,
-                seed=args.seed,
-            )
+            try:
+                result = train_staircase(
+                    name,
+                    mi_values=args.mi,
+                    steps_per_stage=args.steps_per_stage,
+                    batch_size=args.batch_size,
+                    lr=args.lr,
+                    dim=args.dim,
+                    critic=args.critic,
+                    data=args.data,
+                    seed=args.seed,
+                )
+            except FloatingPointError as err:  # a diverged estimator is a result, not a crash
+                print(f"{name:<10} DIVERGED: {err}", flush=True)
+                for truth in args.mi:
+                    row = {
+                        "estimator": name,
+                        "critic": args.critic,
+                        "data": args.data,
+                        "steps_per_stage": args.steps_per_stage,
+                        "true_mi": truth,
+                        "mean": "nan",
+                        "std": "nan",
+                        "median": "nan",
+                        "seconds": "nan",
+                    }
+                    if writer is not None:
+                        writer.writerow(row)
+                continue
             results.append(result)
             for stats in result.stage_stats(args.window):
                 row = {

@@ -143,3 +143,45 @@ def test_step_time_bench_prints_a_row_per_estimator(capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert [line.split()[0] for line in lines[-2:]] == ["infonce", "ba"]
     assert all(float(v) > 0 for line in lines[-2:] for v in line.split()[1:])
+
+
+def test_a_diverging_estimator_raises_a_clear_error():
+    # an absurd learning rate on the cubic data makes NWJ's exp(critic) overflow
+    with pytest.raises(FloatingPointError, match=r"nwj: diverged at step \d+ \(true MI 10"):
+        train_staircase(
+            "nwj",
+            mi_values=(10.0,),
+            steps_per_stage=30,
+            data="cubic",
+            lr=10.0,
+            hidden=16,
+            embed=8,
+            layers=1,
+            batch_size=16,
+        )
+
+
+def test_bench_reports_a_diverged_estimator_and_goes_on(tmp_path, capsys):
+    bench = _load_bench()
+    out = tmp_path / "mi.csv"
+    argv = [
+        "--estimators",
+        "nwj,infonce",
+        "--steps-per-stage",
+        "30",
+        "--mi",
+        "10",
+        "--data",
+        "cubic",
+        "--lr",
+        "10",
+        "--batch-size",
+        "16",
+        "--csv",
+        str(out),
+    ]
+    assert bench.main(argv) == 0
+    rows = list(csv.DictReader(out.open()))
+    assert [r["estimator"] for r in rows] == ["nwj", "infonce"]
+    assert rows[0]["mean"] == "nan" and rows[1]["mean"] != "nan"
+    assert "nwj        DIVERGED" in capsys.readouterr().out

@@ -7,32 +7,37 @@ per turn. See :mod:`mimml_edu.data.batch` for :class:`Session`, :class:`Window` 
 :mod:`mimml_edu.data.channels` for the feature channel names and widths.
 """
 
-from mimml_edu.data.batch import (
-    MODALITIES,
-    Batch,
-    Session,
-    Window,
-    WindowDataset,
-    aggregate_sessions,
-    collate,
-    make_windows,
-)
-from mimml_edu.data.splits import SPLITS, assign_splits, sessions_by_split
-from mimml_edu.data.synthetic import SyntheticConfig, SyntheticCorpus, make_corpus
+from __future__ import annotations
 
-__all__ = [
-    "MODALITIES",
-    "SPLITS",
-    "Batch",
-    "Session",
-    "SyntheticConfig",
-    "SyntheticCorpus",
-    "Window",
-    "WindowDataset",
-    "aggregate_sessions",
-    "assign_splits",
-    "collate",
-    "make_corpus",
-    "make_windows",
-    "sessions_by_split",
-]
+import importlib
+from typing import Any
+
+#: public name -> submodule that defines it (imported on first use)
+_EXPORTS = {
+    "MODALITIES": "batch",
+    "Batch": "batch",
+    "Session": "batch",
+    "Window": "batch",
+    "WindowDataset": "batch",
+    "aggregate_sessions": "batch",
+    "collate": "batch",
+    "make_windows": "batch",
+    "SPLITS": "splits",
+    "assign_splits": "splits",
+    "sessions_by_split": "splits",
+    "SyntheticConfig": "synthetic",
+    "SyntheticCorpus": "synthetic",
+    "make_corpus": "synthetic",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
+
+if TYPE_CHECKING:  # torch is imported where tensors are made, so readers stay light
+    import torch
 
 #: The three modalities, always in this order.
 MODALITIES: tuple[str, ...] = ("text", "audio", "video")
@@ -221,6 +224,8 @@ def collate(windows: Sequence[Window], *, k: int | None = None) -> Batch:
 
     Padded turns are zero in every modality and False in every mask.
     """
+    import torch
+
     if not windows:
         raise ValueError("cannot collate an empty list of windows")
     k = max(w.length for w in windows) if k is None else k
@@ -254,8 +259,12 @@ def collate(windows: Sequence[Window], *, k: int | None = None) -> Batch:
     )
 
 
-class WindowDataset(torch.utils.data.Dataset):
-    """All windows of a list of sessions; use with ``DataLoader(collate_fn=ds.collate)``."""
+class WindowDataset:
+    """All windows of a list of sessions; use with ``DataLoader(collate_fn=ds.collate)``.
+
+    A map-style dataset (``__len__`` and ``__getitem__``), which is all a torch
+    ``DataLoader`` needs.
+    """
 
     def __init__(self, sessions: Iterable[Session], *, k: int = 16, stride: int | None = None):
         self.sessions = list(sessions)

@@ -207,6 +207,9 @@ def train_staircase(
         progress: show a tqdm progress bar.
     Returns:
         a :class:`StaircaseResult` with one estimate per step.
+    Raises:
+        FloatingPointError: the critic's scores or the estimate became inf/NaN (the
+            estimator diverged); the message names the step and the true MI.
     """
     if data not in ("gaussian", "cubic"):
         raise ValueError(f"train_staircase: data must be 'gaussian' or 'cubic', got {data!r}")
@@ -243,7 +246,14 @@ def train_staircase(
             generator=generator,
             device=device,
         )
-        loss, estimate = trainable.step_fn(x, y)
+        try:
+            loss, estimate = trainable.step_fn(x, y)
+        except ValueError as err:
+            if "non-finite" not in str(err):
+                raise
+            raise FloatingPointError(
+                f"{name}: diverged at step {step} (true MI {truth[step]:g} nats): {err}"
+            ) from err
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -255,7 +265,10 @@ def train_staircase(
         bar.close()
     if not np.isfinite(estimates).all():
         first = int(np.flatnonzero(~np.isfinite(estimates))[0])
-        raise FloatingPointError(f"{name}: estimate became non-finite at step {first}")
+        raise FloatingPointError(
+            f"{name}: diverged at step {first} (true MI {truth[first]:g} nats): "
+            "the estimate became non-finite"
+        )
     return StaircaseResult(
         estimator=name,
         critic=critic if name not in ("ba", "club") else "gaussian_q",
