@@ -113,6 +113,9 @@ def execute(path: Path, *, timeout: int | None = None, store: bool = True):
         timeout=min(CELL_TIMEOUT, limit),
         kernel_name="python3",
         allow_errors=False,
+        # jupyter-cache hashes cell metadata too: timing metadata would make the stored
+        # execution miss when jupyter-book looks up the (unexecuted) source notebook.
+        record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
@@ -120,6 +123,7 @@ def execute(path: Path, *, timeout: int | None = None, store: bool = True):
         client.execute()
     seconds = time.perf_counter() - start
     if store:
+        # Store under the source notebook's hash (what jupyter-book will look up).
         from jupyter_cache import get_cache
         from jupyter_cache.base import CacheBundleIn
 

@@ -31,3 +31,15 @@ def test_chapter_executes(path):
         if output.output_type == "error"
     ]
     assert not errors
+
+
+def test_executed_notebook_matches_the_source_in_the_cache(tmp_path):
+    """jupyter-book finds the tests' execution: executing must not change the cache key."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    path = CHAPTERS[0]
+    source = nbformat.read(path, as_version=4)
+    executed, _ = book_build.execute(path, store=False)
+    cache = get_cache(tmp_path / "cache")
+    assert cache.create_hashed_notebook(executed)[1] == cache.create_hashed_notebook(source)[1]
