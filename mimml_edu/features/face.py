@@ -25,7 +25,7 @@ BLENDSHAPES: tuple[str, ...] = (
     "noseSneerLeft", "noseSneerRight",
 )  # fmt: skip
 POSE = ("yaw_deg", "pitch_deg", "roll_deg", "tx_cm", "ty_cm", "tz_cm")
-#: name -> (landmark a, landmark b): distance |a - b| / outer-eye-corner distance
+#: name -> (landmark a, landmark b): distance ``||a - b||`` over the outer-eye-corner distance
 GEOMETRY: dict[str, tuple[int, int]] = {
     "eye_open_right": (159, 145),
     "eye_open_left": (386, 374),
