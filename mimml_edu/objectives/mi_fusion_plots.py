@@ -90,7 +90,8 @@ def plot_representation_similarity(
         if chance is not None:
             ax.axhline(chance, color="k", ls=":", lw=1, label="chance")
         ax.set_xticks(np.arange(len(mods)) + width * (len(models) - 1) / 2, mods)
-        ax.set_ylim(0, 1)
+        ax.set_ylim(0, 1.3)  # headroom: the legend sits above bars that may reach 1
+        ax.set_yticks(np.linspace(0, 1, 6))
         ax.set_title("CPC top-1 retrieval of h_m from G_m(z)", fontsize=10)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="upper center", ncol=2)
     return fig
