@@ -16,6 +16,7 @@ from mimml_edu import DISCLAIMER, __version__
 #: name -> (module under mimml_edu.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "check the environment and run the end-to-end demo"),
+    "explain": ("explain", "Captum attributions of a checkpoint, checked against ground truth"),
 }
 
 

@@ -21,6 +21,7 @@ from mimml_edu.explain.faithfulness import (
     deletion_insertion,
     modality_ranking,
     turn_auroc,
+    turn_scores,
 )
 from mimml_edu.explain.inputs import (
     TARGETS,
@@ -41,6 +42,7 @@ from mimml_edu.explain.report import (
     CorpusExplanation,
     GroundTruth,
     SessionExplanation,
+    explain_one,
     explain_sessions,
 )
 from mimml_edu.explain.turns import (
@@ -72,6 +74,7 @@ __all__ = [
     "channel_auroc",
     "coalition_values",
     "deletion_insertion",
+    "explain_one",
     "explain_sessions",
     "gate_values",
     "integrated_gradients",
@@ -82,4 +85,5 @@ __all__ = [
     "shapley_from_values",
     "turn_auroc",
     "turn_occlusion",
+    "turn_scores",
 ]

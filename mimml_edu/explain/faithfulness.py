@@ -4,10 +4,13 @@ The synthetic generator (:mod:`mimml_edu.data.synthetic`) knows which turns carr
 signal (answers to mood questions), which channels carry it, and how strong each modality
 is. So an explanation can be *checked*:
 
-- :func:`turn_auroc`: within a session, do the signal turns get larger attributions
-  ``|sum over modalities and channels|`` than the other turns? (AUROC; 0.5 = chance.)
-  The absolute value is taken because a turn pushes the output up in a depressed session
-  and down in a healthy one; both are "this turn matters".
+- :func:`turn_auroc`: within a session, do the signal turns stand out? The score of a turn
+  is ``|a_t - median_s(a_s)|``, where ``a_t`` is its attribution summed over modalities and
+  channels and the median runs over the session's present turns. Why not ``|a_t|``: every
+  turn differs from the training-mean baseline in ways the model reacts to (its noise, the
+  person's offsets), which gives all turns a shared offset; a signal turn is one that stands
+  out from the session's typical turn, up in a depressed session, down in a healthy one.
+  ``center=False`` gives the plain ``|a_t|`` (the benchmark reports both). AUROC, 0.5 = chance.
 - :func:`channel_auroc`: do the signal channels of a modality get larger ``|attribution|``
   (summed over turns, then averaged over sessions) than the others?
 - :func:`modality_ranking`: Spearman correlation between the mean ``|Shapley value|`` of each
@@ -35,12 +38,28 @@ from mimml_edu.evaluate import auroc
 from mimml_edu.explain.inputs import SessionInputs, WindowTarget, replace_turns
 
 
-def turn_auroc(turn_total: np.ndarray, present: np.ndarray, signal_turns: np.ndarray) -> float:
-    """AUROC of ``|turn attribution|`` for the true signal turns among present turns.
+def turn_scores(turn_total: np.ndarray, present: np.ndarray, *, center: bool = True) -> np.ndarray:
+    """(n_turns,) how much each turn stands out: ``|a_t - median|`` (or ``|a_t|``); 0 if absent.
+
+    Args:
+        turn_total: (n_turns,) attribution per turn.  present: (n_turns,) bool.
+        center: subtract the median over present turns first.
+    """
+    a = np.asarray(turn_total, dtype=np.float64)
+    present = np.asarray(present, bool)
+    mid = float(np.median(a[present])) if center and present.any() else 0.0
+    return np.where(present, np.abs(a - mid), 0.0)
+
+
+def turn_auroc(
+    turn_total: np.ndarray, present: np.ndarray, signal_turns: np.ndarray, *, center: bool = True
+) -> float:
+    """AUROC of :func:`turn_scores` for the true signal turns among present turns.
 
     Args:
         turn_total: (n_turns,) attribution per turn.  present: (n_turns,) bool.
         signal_turns: (n_turns,) bool, the generator's signal turns.
+        center: score ``|a_t - median|`` (default) or ``|a_t|``.
     Returns:
         AUROC, or NaN when the present turns are all signal or all not.
     """
@@ -54,7 +73,7 @@ def turn_auroc(turn_total: np.ndarray, present: np.ndarray, signal_turns: np.nda
     y = signal[present].astype(int)
     if y.min(initial=1) == y.max(initial=0):
         return float("nan")
-    return auroc(y, np.abs(turn_total[present]))
+    return auroc(y, turn_scores(turn_total, present, center=center)[present])
 
 
 def channel_auroc(channel_scores: np.ndarray, signal_channels: np.ndarray) -> float:

@@ -6,10 +6,17 @@ scores), of one scalar per window. By linearity, an attribution of that mean is 
 the window attributions, and a turn that lies in several windows collects its share from
 each (:meth:`SessionInputs.to_turns`).
 
-**Baseline** (what "removing" a feature means): the training set's mean of that feature,
-read from the model's standardization buffers, i.e. zero after standardization: an
-average turn, not a silent one. Where a modality is masked (a missing turn, a padded turn)
-the baseline equals the input, so nothing there can receive attribution.
+**Baseline** (what "removing" a feature means), ``baseline=``:
+
+- ``"training"`` (default): the training set's mean of that feature, read from the model's
+  standardization buffers, i.e. zero after standardization: an average turn of an average
+  person;
+- ``"session"``: the session's own mean turn (over the turns where the modality is present):
+  what a turn adds beyond this person's average turn, so who the person is (their offset
+  in every turn) is not credited to each turn.
+
+Where a modality is masked (a missing turn, a padded turn) the baseline equals the input,
+so nothing there can receive attribution.
 
 **Targets** (the scalar per window):
 
@@ -23,12 +30,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
 from mimml_edu.data.batch import MODALITIES, Batch, Session, Window, collate, make_windows
 
 TARGETS = ("logit", "prob", "phq")
+BASELINES = ("training", "session")
 
 
 def batch_from_tensors(
@@ -160,17 +169,21 @@ def session_inputs(
     *,
     k: int = 16,
     stride: int | None = None,
+    baseline: str = "training",
     device: str | torch.device = "cpu",
 ) -> SessionInputs:
-    """Lay out a session for attribution (windows as in evaluation, training-mean baselines).
+    """Lay out a session for attribution (windows as in evaluation, with baselines).
 
     Args:
-        model: the trained MIMML (its standardization means are the baseline).
+        model: the trained MIMML (its standardization means are the training baseline).
         session: the session to explain.  k, stride: the windows (as in training).
+        baseline: ``training`` or ``session`` (see the module docstring).
         device: where the tensors go.
     Returns:
         :class:`SessionInputs`.
     """
+    if baseline not in BASELINES:
+        raise ValueError(f"baseline must be one of {BASELINES}, got {baseline!r}")
     windows = make_windows(session, k=k, stride=stride)
     batch = collate(windows, k=k).to(device)
     means = feature_means(model)
@@ -179,6 +192,9 @@ def session_inputs(
         x, mask = batch.features(m), batch.mask[m]
         inputs[m], masks[m] = x, mask
         mean = means.get(m, torch.zeros(x.shape[-1])).to(x)
+        if baseline == "session" and session.masks[m].any():
+            rows = session.features[m][session.masks[m]]
+            mean = torch.from_numpy(rows.mean(axis=0, dtype=np.float64)).to(x)
         baselines[m] = torch.where(mask.unsqueeze(-1), mean.expand_as(x), x)
     turn_index = torch.full(batch.mask["text"].shape, -1, dtype=torch.long)
     for i, w in enumerate(windows):

@@ -25,6 +25,7 @@ from mimml_edu.explain.faithfulness import (
     mean_ignoring_nan,
     modality_ranking,
     turn_auroc,
+    turn_scores,
 )
 from mimml_edu.explain.inputs import session_inputs
 from mimml_edu.explain.modality import ModalityShapley, modality_shapley
@@ -96,7 +97,7 @@ class CorpusExplanation:
             return None
         return modality_ranking(self.mean_shapley(absolute=True), self.truth.strength)
 
-    def turn_aurocs(self, method: str = "ig") -> np.ndarray:
+    def turn_aurocs(self, method: str = "ig", *, center: bool = True) -> np.ndarray:
         """(n_sessions,) per-session turn AUROC (NaN without truth or for one-class sessions)."""
         out = []
         for e in self.sessions:
@@ -106,7 +107,7 @@ class CorpusExplanation:
             if attr is None or truth is None:
                 out.append(float("nan"))
             else:
-                out.append(turn_auroc(attr.turn_total, attr.present, truth))
+                out.append(turn_auroc(attr.turn_total, attr.present, truth, center=center))
         return np.array(out)
 
     def summary(self) -> dict:
@@ -143,6 +144,9 @@ class CorpusExplanation:
             out["faithfulness"] = {
                 "turn_auroc_ig": mean_ignoring_nan(self.turn_aurocs("ig")),
                 "turn_auroc_occlusion": mean_ignoring_nan(self.turn_aurocs("occlusion")),
+                "turn_auroc_ig_uncentered": mean_ignoring_nan(
+                    self.turn_aurocs("ig", center=False)
+                ),
                 "channel_auroc_ig": {
                     m: channel_auroc(self.channel_attribution(m), self.truth.signal_channels[m])
                     for m in MODALITIES
@@ -156,12 +160,44 @@ class CorpusExplanation:
         return out
 
 
+def explain_one(
+    model: nn.Module,
+    session: Session,
+    *,
+    method: str = "ig",
+    target: str = "logit",
+    baseline: str = "training",
+    k: int = 16,
+    stride: int | None = None,
+    n_steps: int = 64,
+    device: str | torch.device = "cpu",
+) -> tuple[ModalityShapley, TurnAttribution]:
+    """The modality Shapley values and one turn attribution of one session.
+
+    Args:
+        model: the trained MIMML.  session: the session.  method: ``ig`` or ``occlusion``.
+        target: the explained output.  baseline: ``training`` or ``session``.
+        k, stride: windows.  n_steps: IG steps.  device: where to compute.
+    Returns:
+        (:class:`ModalityShapley`, :class:`TurnAttribution`): what the explorer shows.
+    """
+    model.eval()
+    inputs = session_inputs(model, session, k=k, stride=stride, baseline=baseline, device=device)
+    shap = modality_shapley(model, inputs, target=target)
+    if method == "ig":
+        return shap, integrated_gradients(model, inputs, target=target, n_steps=n_steps)
+    if method == "occlusion":
+        return shap, turn_occlusion(model, inputs, target=target)
+    raise ValueError(f"method must be 'ig' or 'occlusion', got {method!r}")
+
+
 def explain_sessions(
     model: nn.Module,
     sessions: Sequence[Session],
     *,
     truth: GroundTruth | None = None,
     target: str = "logit",
+    baseline: str = "training",
     k: int = 16,
     stride: int | None = None,
     n_steps: int = 64,
@@ -177,7 +213,8 @@ def explain_sessions(
         model: the trained MIMML (put in eval mode here).  sessions: the sessions.
         truth: the generator's ground truth (adds faithfulness scores and the ``truth``
             ordering to the curves), or None for real data.
-        target: the explained output.  k, stride: windows, as in training.
+        target: the explained output.  baseline: ``training`` or ``session`` (see
+            :func:`~mimml_edu.explain.inputs.session_inputs`).  k, stride: windows.
         n_steps: IG steps.  occlusion: also run turn occlusion.  curves: also compute
             deletion/insertion curves (orders: IG, occlusion, random, truth).
         seed: for the random ordering.  progress: a tqdm bar.  device: where to compute.
@@ -192,7 +229,9 @@ def explain_sessions(
     rng = np.random.default_rng(seed)
     results = []
     for session in tqdm(sessions, desc="explain", disable=not progress):
-        inputs = session_inputs(model, session, k=k, stride=stride, device=device)
+        inputs = session_inputs(
+            model, session, k=k, stride=stride, baseline=baseline, device=device
+        )
         seconds = {}
         t0 = time.perf_counter()
         shap = modality_shapley(model, inputs, target=target)
@@ -208,9 +247,12 @@ def explain_sessions(
         found = {}
         if curves:
             t0 = time.perf_counter()
-            orders = {"ig": np.abs(ig.turn_total), "random": rng.random(session.n_turns)}
+            orders = {
+                "ig": turn_scores(ig.turn_total, ig.present),
+                "random": rng.random(session.n_turns),
+            }
             if occ is not None:
-                orders["occlusion"] = np.abs(occ.turn_total)
+                orders["occlusion"] = turn_scores(occ.turn_total, occ.present)
             if truth is not None and session.session_id in truth.signal_turns:
                 signal = np.asarray(truth.signal_turns[session.session_id], float)
                 orders["truth"] = signal + 1e-3 * rng.random(session.n_turns)
