@@ -277,6 +277,8 @@ def plot_attribution_explorer(
     )
     if modality == "all" or attribution.turns is None:
         turn_vals, label = attribution.turn_total, "all modalities"
+        if modality != "all":
+            label += " (occlusion removes whole turns)"
     else:
         turn_vals, label = attribution.turns[:, mods.index(modality)], modality
     t = np.arange(session.n_turns)
