@@ -202,13 +202,14 @@ def plot_deletion_insertion(curves: Mapping[str, Curves]) -> Figure:
         ax_ins.plot(
             c.fractions, c.insertion, marker="o", ms=3, label=f"{name} ({c.insertion_auc:.2f})"
         )
-    ax_del.set_title("deletion: most attributed turns removed first\n(lower area = better)")
-    ax_ins.set_title("insertion: most attributed turns added first\n(higher area = better)")
+    ax_del.set_title("deletion: most attributed turns removed first\n(larger area = better)")
+    ax_ins.set_title("insertion: most attributed turns added first\n(larger area = better)")
     for ax in (ax_del, ax_ins):
         ax.set_xlabel("share of turns")
         ax.axhline(0, color="grey", lw=0.6)
         ax.legend(frameon=False, fontsize=8)
-    ax_del.set_ylabel("(F - F(baseline)) / (F(x) - F(baseline))")
+    ax_del.set_ylabel("|F - F(x)|")
+    ax_ins.set_ylabel("|F - F(baseline)|")
     return fig
 
 

@@ -174,9 +174,13 @@ def test_faithfulness_scores_on_known_inputs():
 def test_deletion_insertion_endpoints(setup):
     model, _, session, inputs = setup
     curves = ex.deletion_insertion(model, inputs, np.arange(session.n_turns, dtype=float))
-    assert curves.deletion[0] == pytest.approx(1.0) and curves.deletion[-1] == pytest.approx(0.0)
-    assert curves.insertion[0] == pytest.approx(0.0)
-    assert curves.insertion[-1] == pytest.approx(1.0)
+    ig = ex.integrated_gradients(model, inputs, n_steps=8)
+    gap = abs(ig.output - ig.baseline_output)
+    assert curves.deletion[0] == pytest.approx(0.0, abs=1e-6)
+    assert curves.insertion[0] == pytest.approx(0.0, abs=1e-6)
+    assert curves.deletion[-1] == pytest.approx(gap, abs=1e-5)  # everything removed
+    assert curves.insertion[-1] == pytest.approx(gap, abs=1e-5)  # everything inserted
+    assert curves.deletion_auc == pytest.approx(np.trapezoid(curves.deletion, curves.fractions))
     with pytest.raises(ValueError, match="turn_scores"):
         ex.deletion_insertion(model, inputs, np.zeros(3))
 

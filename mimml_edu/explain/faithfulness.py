@@ -15,10 +15,14 @@ is. So an explanation can be *checked*:
   (summed over turns, then averaged over sessions) than the others?
 - :func:`modality_ranking`: Spearman correlation between the mean ``|Shapley value|`` of each
   modality and the generator's strength for it, and whether the order is exactly right.
-- :func:`deletion_insertion`: remove turns from the most to the least attributed and watch
-  the output fall (deletion); add them to the baseline in the same order and watch it rise
-  (insertion). Curves are the share of ``F(x) - F(baseline)`` that is left; a faithful
-  ranking gives a small deletion area and a large insertion area.
+- :func:`deletion_insertion`: remove turns from the most to the least attributed (deletion)
+  and watch how far the output moves away from ``F(x)``; or add them to the all-baseline
+  session in the same order (insertion) and watch how far it moves away from
+  ``F(baseline)``. Both curves are ``|change|`` in the target's units (log-odds by default),
+  so sessions can be averaged whatever the sign of their evidence, and a session where
+  ``F(x)`` is close to ``F(baseline)`` does not blow up a ratio. A ranking faithful to the
+  model moves the output early: a **larger area is better for both**, compared with a
+  random order.
 
 Model-independent references are part of each result where they make sense (a random
 order for the curves, the true signal turns as an ordering).
@@ -154,8 +158,10 @@ class Curves:
 
     Attributes:
         fractions: (F,) share of present turns removed (deletion) or inserted (insertion).
-        deletion, insertion: (F,) ``(F(x_t) - F(baseline)) / (F(x) - F(baseline))``.
-        deletion_auc, insertion_auc: trapezoid areas over ``fractions`` (0 to 1).
+        deletion: (F,) ``|F(x with the top turns removed) - F(x)|``.
+        insertion: (F,) ``|F(baseline with the top turns inserted) - F(baseline)|``.
+        deletion_auc, insertion_auc: trapezoid areas over ``fractions`` (0 to 1); larger =
+            the ordering found the turns the output depends on sooner.
     """
 
     fractions: np.ndarray
@@ -187,7 +193,7 @@ def deletion_insertion(
         turn_scores: (n_turns,) higher = removed/inserted first (use ``|attribution|``).
         target: the explained output.  n_points: points on each curve (0 % to 100 %).
     Returns:
-        :class:`Curves`; NaN curves when ``F(x) == F(baseline)``.
+        :class:`Curves`.
     """
     scores = np.asarray(turn_scores, dtype=np.float64)
     n = inputs.session.n_turns
@@ -212,16 +218,12 @@ def deletion_insertion(
     args = [torch.cat([r[i] for r in rows]) for i in range(3)]
     args += [torch.cat([mk] * len(rows)) for mk in masks]
     values = f(*args).reshape(len(rows), inputs.n_windows).mean(dim=1).cpu().numpy()
-    full, base = values[0], values[len(fractions)]  # nothing deleted; nothing inserted
-    gap = full - base
-    if gap == 0:
-        nan = np.full(len(fractions), np.nan)
-        return Curves(fractions=fractions, deletion=nan, insertion=nan.copy())
     k = len(fractions)
+    full, base = values[0], values[k]  # nothing deleted; nothing inserted
     return Curves(
         fractions=fractions,
-        deletion=(values[:k] - base) / gap,
-        insertion=(values[k:] - base) / gap,
+        deletion=np.abs(values[:k] - full).astype(np.float64),
+        insertion=np.abs(values[k:] - base).astype(np.float64),
     )
 
 
