@@ -16,6 +16,9 @@ from mimml_edu import DISCLAIMER, __version__
 #: name -> (module under mimml_edu.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "check the environment and run the end-to-end demo"),
+    "train": ("train", "train MIMML from a YAML config and evaluate it"),
+    "evaluate": ("evaluate", "session-level metrics of a checkpoint, with bootstrap intervals"),
+    "inspect": ("inspect", "show what a corpus reader finds in a folder (DAIC-WOZ, E-DAIC, ...)"),
     "explain": ("explain", "Captum attributions of a checkpoint, checked against ground truth"),
 }
 

@@ -33,6 +33,8 @@ class ModelConfig:
         d_z: width of the fusion representation ``z``.
         kernel: CNN kernel size in the gated block (odd).
         dropout: dropout after the projections and inside the fusion SubNet.
+        center_turns: subtract each window's mean over its present turns per feature
+            (a per-speaker normalisation) before the projection.
         fusion: ``gated`` / ``gru`` / ``cnn`` (the block used over the turn-aligned
             concatenation), ``concat`` (no fusion block, z from the unimodal h only),
             ``early`` (baseline: concatenate turn features + MLP) or ``late``
@@ -52,6 +54,7 @@ class ModelConfig:
     d_z: int = 128
     kernel: int = 3
     dropout: float = 0.1
+    center_turns: bool = True
     fusion: str = "gated"
     mi_cpc: bool = True
     mi_ba: bool = True

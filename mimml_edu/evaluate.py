@@ -109,7 +109,7 @@ def compute_metrics(p: Predictions, *, threshold: float = 0.5) -> dict[str, floa
     """Point metrics; NaN where undefined (no labels, one class for AUROC, no scores).
 
     Returns:
-        metric name (see :data:`METRICS`) -> value, plus ``n`` and ``n_depressed``.
+        metric name (see ``METRICS``) -> value, plus ``n`` and ``n_depressed``.
     """
     known = p.label >= 0
     y, prob = p.label[known], p.prob[known]
@@ -258,7 +258,7 @@ def evaluate(
     """Evaluate a model on sessions.
 
     Args:
-        model: a network returning :class:`~mimml_edu.model.ModelOutput`.
+        model: a network returning :class:`~mimml_edu.model.mimml.ModelOutput`.
         sessions: the sessions (labels needed for the classification metrics).
         k, stride: windowing, as in training.  n_boot: bootstrap resamples (0 = none).
     Returns:

@@ -121,6 +121,18 @@ def load_checkpoint(path: str | Path, *, device: str = "cpu") -> tuple[nn.Module
     return model, config, ckpt
 
 
+def packaged_checkpoint(name: str = "mimml_synthetic") -> Path:
+    """Path of a checkpoint shipped in ``mimml_edu/checkpoints/`` (for load-or-train).
+
+    ``mimml_synthetic``: compact MIMML trained on the default synthetic corpus; the config
+    and the command that made it are in ``mimml_edu/checkpoints/mimml_synthetic.yaml``.
+    """
+    path = Path(__file__).resolve().parent / "checkpoints" / f"{name}.pt"
+    if not path.is_file():
+        raise FileNotFoundError(f"no packaged checkpoint {name!r} ({path})")
+    return path
+
+
 def _subbatch(full: Batch, idx: torch.Tensor) -> Batch:
     return Batch(
         text=full.text[idx],
@@ -151,6 +163,7 @@ def fit(
     progress: bool = True,
     model: nn.Module | None = None,
     callback: Callable[[int, nn.Module, dict], None] | None = None,
+    extra: dict | None = None,
 ) -> FitResult:
     """Train MIMML (or a baseline) with two stages per epoch.
 
@@ -162,7 +175,8 @@ def fit(
         progress: show a tqdm bar.
         model: a prebuilt network (default: ``build_model(config.model)`` after seeding).
         callback: ``callback(epoch, model, history)`` after each epoch; its time is not
-            counted as training time (for benchmarks).
+            counted as training time (for benchmarks); a truthy return stops training.
+        extra: plain data stored in both checkpoints under ``"extra"`` (e.g. which data).
     Returns:
         :class:`FitResult`.
     """
@@ -301,7 +315,8 @@ def fit(
             state.update(best_f1=f1, best_epoch=epoch, bad_epochs=0)
             best_state = copy.deepcopy(model.state_dict())
             if out_dir is not None:
-                save_atomic(_best(config, best_state, epoch, f1, history), out_dir / "best.pt")
+                best = _best(config, best_state, epoch, f1, history)
+                save_atomic({**best, "extra": extra or {}}, out_dir / "best.pt")
         else:
             state["bad_epochs"] += 1
         if out_dir is not None:
@@ -318,12 +333,14 @@ def fit(
                     "rng": torch.get_rng_state(),
                     "history": history,
                     "state": state,
+                    "extra": extra or {},
                 },
                 out_dir / "last.pt",
             )
         bar.set_postfix(loss=f"{record.get('stage1/total', math.nan):.3f}", dev_f1=f"{f1:.3f}")
-        if callback is not None:
-            callback(epoch, model, history)
+        if callback is not None and callback(epoch, model, history):
+            stopped = "stopped by callback"
+            break
         if state["bad_epochs"] >= tc.early_stopping:
             stopped = "early stopping"
             break

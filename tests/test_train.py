@@ -131,3 +131,20 @@ def test_input_errors(tmp_path):
     bad.write_bytes(b"not a checkpoint")
     with pytest.raises(ValueError, match="not a readable"):
         load_checkpoint(bad)
+
+
+def test_packaged_checkpoint_loads_and_predicts():
+    from mimml_edu.evaluate import predict_windows
+    from mimml_edu.train import packaged_checkpoint
+
+    path = packaged_checkpoint("mimml_synthetic")
+    assert path.stat().st_size < 500_000
+    model, config, ckpt = load_checkpoint(path)
+    assert ckpt["extra"]["data"] == "synthetic:n=189,seed=0"
+    from mimml_edu.data.synthetic import make_corpus
+
+    sessions = make_corpus(6, seed=5).sessions
+    p = predict_windows(model, sessions, k=config.train.k)
+    assert len(p.prob) >= 6 and ((p.prob >= 0) & (p.prob <= 1)).all()
+    with pytest.raises(FileNotFoundError, match="no packaged checkpoint"):
+        packaged_checkpoint("nope")

@@ -8,6 +8,8 @@ Public API:
 - :func:`assign_splits` set ``Session.split`` by participant (keeps official splits).
 - :func:`sessions_by_split` ``{"train": [...], "dev": [...], "test": [...]}``.
 - :func:`check_disjoint` raise if a participant appears in two groups.
+- :func:`split_windows_by_participant` windows into train/test with every participant on
+  one side only (stratified by label).
 - :func:`split_windows_ignoring_participants` the *wrong* way (windows shuffled across
   splits), kept only to measure how much it inflates accuracy (chapters 02 and 10).
 """
@@ -166,6 +168,31 @@ def check_disjoint(groups: Mapping[str, Iterable[Session | Window | str]]) -> No
                     f"participant {pid} is in both {other!r} and {name!r}: "
                     "splits must be by participant"
                 )
+
+
+def split_windows_by_participant(
+    windows: Sequence[Window], *, test_fraction: float = 0.25, seed: int = 0
+) -> tuple[list[Window], list[Window]]:
+    """Split windows into train and test by participant (stratified by label).
+
+    Every participant's windows land on one side. ``test_fraction`` is the share of
+    *participants* in the test side.
+
+    Returns:
+        (train windows, test windows).
+    """
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
+    labels: dict[str, int | None] = {}
+    for w in windows:
+        labels.setdefault(participant_of(w.session), w.session.label)
+    ids = list(labels)
+    mapping = stratified_split(
+        ids, [labels[i] for i in ids], fractions=(1 - test_fraction, 0.0, test_fraction), seed=seed
+    )
+    train = [w for w in windows if mapping[participant_of(w.session)] == "train"]
+    test = [w for w in windows if mapping[participant_of(w.session)] == "test"]
+    return train, test
 
 
 def split_windows_ignoring_participants(

@@ -13,6 +13,7 @@ Public API:
 - :func:`oracle_posterior` the exact Bayes posterior P(depressed | observed session) and
   E[PHQ-8 | observed session] for any sessions made by a config (e.g. with a modality
   removed, to get the ceiling of an ablation).
+- :func:`modality_statistics` the per-session evidence of each modality (for plots).
 - :func:`balanced_accuracy` and :func:`signal_weights`.
 
 The generative model (all per session; ``m`` is a modality):
@@ -119,8 +120,8 @@ class SyntheticConfig:
     strength: Mapping[str, float] = field(default_factory=_default_strength)
     shared: float = 0.5
     tau: float = 1.0
-    amplitude: float = 0.35
-    identity: float = 0.5
+    amplitude: float = 0.8
+    identity: float = 0.3
     signal_turn_share: float = 0.2
     p_missing_session: Mapping[str, float] = field(
         default_factory=lambda: {"text": 0.0, "audio": 0.02, "video": 0.05}
@@ -285,6 +286,25 @@ def _modality_statistic(
     stat = float(signs @ (xs - beta * xn)) / (k * cfg.amplitude) if cfg.amplitude else 0.0
     noise = var / (k * cfg.amplitude**2) if cfg.amplitude else math.inf
     return stat, noise
+
+
+def modality_statistics(
+    sessions: Sequence[Session], config: SyntheticConfig
+) -> dict[str, np.ndarray]:
+    """The oracle's per-session evidence from each modality (its sufficient statistic).
+
+    Returns:
+        modality -> ``(n_sessions,)`` estimate of ``L_m / strength_m``-scale signal (NaN where
+        the modality has no signal turn). Depressed sessions sit higher.
+    """
+    out = {}
+    for m in MODALITIES:
+        values = []
+        for s in sessions:
+            got = _modality_statistic(s, m, config)
+            values.append(np.nan if got is None else got[0])
+        out[m] = np.asarray(values)
+    return out
 
 
 def oracle_posterior(

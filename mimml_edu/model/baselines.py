@@ -5,6 +5,7 @@
 - **Late fusion** (``fusion="late"``): one unimodal encoder and classifier per modality;
   the prediction is the average of the unimodal probabilities over the modalities present
   in the window (``logits = log(mean p)``, so cross-entropy trains the average).
+
 Both return a :class:`~mimml_edu.model.mimml.ModelOutput` and have empty ``cpc``,
 ``mmilb`` and ``unimodal_heads``, so the objective reduces to CE + regression.
 """
@@ -50,7 +51,10 @@ class EarlyFusion(_Baseline):
         self.projections = nn.ModuleDict(
             {
                 m: Projection(
-                    d_in=config.input_dims[m], d_out=config.d_proj, dropout=config.dropout
+                    d_in=config.input_dims[m],
+                    d_out=config.d_proj,
+                    dropout=config.dropout,
+                    center=config.center_turns,
                 )
                 for m in self.modalities
             }
@@ -100,6 +104,7 @@ class LateFusion(_Baseline):
                     d_h=config.d_h,
                     kernel=config.kernel,
                     dropout=config.dropout,
+                    center=config.center_turns,
                 )
                 for m in self.modalities
             }

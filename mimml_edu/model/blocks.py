@@ -68,6 +68,7 @@ class MaskedBiGRU(nn.Module):
         self.gru = nn.GRU(d_in, d_out // 2, batch_first=True, bidirectional=True)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Args: x (B, K, d_in), mask (B, K) bool. Returns: (B, K, d_out), zero where masked."""
         k = x.shape[1]
         order = compact_order(mask)  # (B, K)
         x_c = torch.gather(x, 1, order.unsqueeze(-1).expand_as(x))  # (B, K, d_in), present first

@@ -1,10 +1,14 @@
 """Unimodal encoders: standardize, project, then one gated block per modality.
 
 1. Standardize each feature with the training set's mean and standard deviation
-   (buffers saved with the model, so a checkpoint is self-contained; *our choice*).
+   (buffers saved with the model, so a checkpoint is self-contained; *our choice*),
+   then (``center_turns``, default on) subtract the window's own mean over its present
+   turns: a per-speaker normalisation, common in paralinguistics, that removes constant
+   per-person offsets a small model would otherwise memorise (*our choice*).
 2. Project: Linear(d_m -> d_proj) + LayerNorm + dropout (*from MIMML.md*).
 3. Encode: :class:`~mimml_edu.model.blocks.GatedBiGRUCNN` (d_proj -> d_h), pooled over
    the modality's present turns.
+
 Masked turns are zero after every step.
 """
 
@@ -13,7 +17,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from mimml_edu.model.blocks import GatedBiGRUCNN
+from mimml_edu.model.blocks import GatedBiGRUCNN, masked_mean
 
 
 class Projection(nn.Module):
@@ -21,10 +25,13 @@ class Projection(nn.Module):
 
     Args:
         d_in: feature width d_m.  d_out: projection width.  dropout: after the LayerNorm.
+        center: subtract each window's mean over its present turns, per feature (a
+            per-speaker normalisation: it removes offsets that identify the person).
     """
 
-    def __init__(self, *, d_in: int, d_out: int, dropout: float = 0.1):
+    def __init__(self, *, d_in: int, d_out: int, dropout: float = 0.1, center: bool = True):
         super().__init__()
+        self.center = center
         self.register_buffer("mean", torch.zeros(d_in))
         self.register_buffer("std", torch.ones(d_in))
         self.linear = nn.Linear(d_in, d_out)
@@ -41,6 +48,8 @@ class Projection(nn.Module):
         """Args: x (B, K, d_in), mask (B, K) bool. Returns: (B, K, d_out), zero where masked."""
         keep = mask.unsqueeze(-1).to(x.dtype)
         x = (x - self.mean) / self.std * keep
+        if self.center:  # per-window centering: removes who-the-person-is offsets
+            x = (x - masked_mean(x, mask).unsqueeze(1)) * keep
         return self.dropout(self.norm(self.linear(x))) * keep
 
 
@@ -52,9 +61,18 @@ class UnimodalEncoder(nn.Module):
         kernel: CNN kernel.  dropout: projection dropout.
     """
 
-    def __init__(self, *, d_in: int, d_proj: int, d_h: int, kernel: int = 3, dropout: float = 0.1):
+    def __init__(
+        self,
+        *,
+        d_in: int,
+        d_proj: int,
+        d_h: int,
+        kernel: int = 3,
+        dropout: float = 0.1,
+        center: bool = True,
+    ):
         super().__init__()
-        self.projection = Projection(d_in=d_in, d_out=d_proj, dropout=dropout)
+        self.projection = Projection(d_in=d_in, d_out=d_proj, dropout=dropout, center=center)
         self.block = GatedBiGRUCNN(d_in=d_proj, d_out=d_h, kernel=kernel, kind="gated")
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

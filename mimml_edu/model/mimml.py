@@ -76,6 +76,7 @@ class MIMML(nn.Module):
                     d_h=config.d_h,
                     kernel=config.kernel,
                     dropout=config.dropout,
+                    center=config.center_turns,
                 )
                 for m in mods
             }

@@ -6,10 +6,15 @@ Importing this subpackage imports torch. Modules:
   SMILE) and the Gaussian conditional model q(y|x).
 * :mod:`mimml_edu.objectives.multitask`: Self-MM's unimodal label generation (PHQ-8).
 * :mod:`mimml_edu.objectives.mimml_loss`: every term of the MIMML objective, by name.
+* :mod:`mimml_edu.objectives.critics`: separable and concat critics -> (B, B) scores.
+* :mod:`mimml_edu.objectives.mi_variational`: Barber–Agakov and CLUB (with q(y|x)).
+* :mod:`mimml_edu.objectives.gaussian`: correlated Gaussians with a known MI.
+* :mod:`mimml_edu.objectives.mi_train`: training an estimator through the MI staircase.
 """
 
 from __future__ import annotations
 
+from mimml_edu.objectives.critics import ConcatCritic, SeparableCritic
 from mimml_edu.objectives.mi import (
     MINE,
     GaussianConditional,
@@ -23,10 +28,16 @@ from mimml_edu.objectives.mi import (
     smile,
     tuba,
 )
+from mimml_edu.objectives.mi_variational import CLUB, BarberAgakov, club
 
 __all__ = [
+    "CLUB",
     "MINE",
+    "BarberAgakov",
+    "ConcatCritic",
     "GaussianConditional",
+    "SeparableCritic",
+    "club",
     "dv",
     "gaussian_log_prob",
     "infonce",

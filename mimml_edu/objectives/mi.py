@@ -216,8 +216,8 @@ class MINE:
     average: ``E_p[f] − log m``. Stateful: one instance per critic being trained. Like
     DV, a **lower bound** only for exact expectations; variance grows roughly like e^I.
 
-    Args (keyword-only):
-        momentum: weight of the old average, in [0, 1). 0.9 is a short memory.
+    Args:
+        momentum (keyword-only): weight of the old average, in [0, 1). 0.9 is a short memory.
     """
 
     def __init__(self, *, momentum: float = 0.9) -> None:
@@ -273,11 +273,12 @@ class GaussianConditional(nn.Module):
     (default [−10, 5], i.e. σ² between 4.5e−5 and 148) so that the likelihood cannot be
     driven to infinity by a collapsing or exploding variance.
 
-    Args (keyword-only):
-        d_x: size of the conditioning input x.
+    Args:
+        d_x: size of the conditioning input x (keyword-only, like every argument here).
         d_y: size of the predicted variable y.
         hidden: width of the hidden layer of each MLP.
-        logvar_min, logvar_max: range of the log-variance (nats), logvar_min < logvar_max.
+        logvar_min: lower end of the log-variance range (nats).
+        logvar_max: upper end of the log-variance range (nats), > logvar_min.
     """
 
     def __init__(

@@ -28,8 +28,10 @@ import torch
 
 EPS = 1e-8
 
-#: scaling of the PHQ-8 score into the fusion label: y_m = (PHQ8 - centre) / scale.
-PHQ_CENTRE, PHQ_SCALE = 9.5, 4.75
+#: Centre of the PHQ-8 scaling ``y_m = (PHQ8 - PHQ_CENTRE) / PHQ_SCALE``.
+PHQ_CENTRE = 9.5
+#: Scale of the PHQ-8 scaling (so that y_m is about -2 to 3).
+PHQ_SCALE = 4.75
 
 
 def scale_phq(phq: torch.Tensor) -> torch.Tensor:
@@ -137,7 +139,7 @@ class UnimodalLabels:
     def targets(
         self, rows: torch.Tensor
     ) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]:
-        """modality -> (B,) current labels, and modality -> (B,) weights tanh(|y_s - y_m|)."""
+        """modality -> (B,) labels, and modality -> (B,) weights ``tanh(abs(y_s - y_m))``."""
         y_m = self.y_m[rows]
         labels = {m: self.labels[m][rows] for m in self.modalities}
         return labels, {m: torch.tanh((labels[m] - y_m).abs()) for m in self.modalities}

@@ -1,0 +1,264 @@
+"""The E-DAIC (AVEC 2019) reader: ``XXX_P/`` folders -> per-turn Sessions.
+
+Public API:
+
+- :func:`read_edaic` a corpus folder -> :class:`~mimml_edu.data.report.ReadReport`, with
+  the DAIC-WOZ overlap in ``report.notes["daicwoz_overlap"]``.
+- :func:`read_edaic_session` one session; :func:`parse_edaic_transcript`.
+- :data:`DAICWOZ_IDS` the 189 DAIC-WOZ participant ids (every one is also in E-DAIC).
+
+The transcripts are automatic and have **no speaker column**: each transcript row (sorted
+by time; the release does not keep them in order) is one turn. Video: the OpenFace 2.1
+columns mapped onto the same 38 channels as DAIC-WOZ's CLNF (AU intensities and presence,
+pose, gaze; the head-frame gaze ``x_h0 ...`` is computed by rotating the gaze vectors into
+the head frame with the pose rotation), averaged over frames with ``success = 1``.
+Audio: eGeMAPS and MFCC low-level descriptors averaged over the turn. E-DAIC has no
+COVAREP, so its audio width (the files' columns, 62 in the release) differs from
+DAIC-WOZ's 74: a model is built for one corpus's features.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+
+from mimml_edu.data.batch import MODALITIES, Session
+from mimml_edu.data.channels import AU_INTENSITY, AU_PRESENCE, DIMS, TEXT_COLUMNS, VIDEO_COLUMNS
+from mimml_edu.data.daicwoz import TextEmbedder, clean_text, pool_frames
+from mimml_edu.data.labels import EDAIC_LABEL_FILES, LabelRow, read_labels
+from mimml_edu.data.report import ReadReport
+from mimml_edu.data.tables import Source, read_text, select_columns
+from mimml_edu.data.text_standin import embed_texts, hashing_text_embedding
+
+#: DAIC-WOZ's participant ids: 300-492 without 342, 394, 398, 460.
+DAICWOZ_IDS: frozenset[str] = frozenset(
+    str(i) for i in range(300, 493) if i not in (342, 394, 398, 460)
+)
+
+_SESSION_NAME = re.compile(r"^(\d+)_P(\.zip)?$", re.IGNORECASE)
+_OPENFACE_VIDEO = (
+    *AU_INTENSITY,
+    *AU_PRESENCE,
+    "pose_Tx", "pose_Ty", "pose_Tz", "pose_Rx", "pose_Ry", "pose_Rz",
+    "gaze_0_x", "gaze_0_y", "gaze_0_z", "gaze_1_x", "gaze_1_y", "gaze_1_z",
+)  # fmt: skip
+
+
+def parse_edaic_transcript(data: bytes, where: str) -> list[tuple[float, float, str]]:
+    """Rows of ``XXX_Transcript.csv`` as (start, stop, cleaned text), sorted by start.
+
+    Raises:
+        ValueError naming the file and line of a malformed row or header.
+    """
+    reader = csv.reader(io.StringIO("\n".join(read_text(data))))
+    rows, header_seen = [], False
+    for number, cells in enumerate(reader, start=1):
+        if not cells or not any(c.strip() for c in cells):
+            continue
+        if not header_seen:
+            got = [c.strip().lower() for c in cells]
+            if got[:3] != ["start_time", "end_time", "text"]:
+                raise ValueError(
+                    f"{where}, line {number}: expected the header "
+                    f"Start_Time,End_Time,Text,Confidence, found {cells}"
+                )
+            header_seen = True
+            continue
+        if len(cells) < 3:
+            raise ValueError(f"{where}, line {number}: expected 4 cells, found {len(cells)}")
+        try:
+            start, stop = float(cells[0]), float(cells[1])
+        except ValueError:
+            raise ValueError(
+                f"{where}, line {number}: expected numeric Start_Time and End_Time, "
+                f"found {cells[0]!r}, {cells[1]!r}"
+            ) from None
+        if stop < start:
+            raise ValueError(f"{where}, line {number}: End_Time {stop} before Start_Time {start}")
+        rows.append((start, stop, clean_text(cells[2])))
+    if not header_seen:
+        raise ValueError(f"{where}: the file is empty")
+    return sorted(rows, key=lambda r: r[0])
+
+
+def _rotation(rx: np.ndarray, ry: np.ndarray, rz: np.ndarray) -> np.ndarray:
+    """``(n, 3, 3)`` rotation matrices R = Rx Ry Rz (OpenFace's Euler convention)."""
+    cx, sx, cy, sy, cz, sz = np.cos(rx), np.sin(rx), np.cos(ry), np.sin(ry), np.cos(rz), np.sin(rz)
+    r = np.empty((len(rx), 3, 3))
+    r[:, 0] = np.stack([cy * cz, -cy * sz, sy], axis=1)
+    r[:, 1] = np.stack([cx * sz + cz * sx * sy, cx * cz - sx * sy * sz, -cy * sx], axis=1)
+    r[:, 2] = np.stack([sx * sz - cx * cz * sy, cz * sx + cx * sy * sz, cx * cy], axis=1)
+    return r
+
+
+def _video(source: Source, pid: str, spans: np.ndarray):
+    name = f"{pid}_OpenFace2.1.0_Pose_gaze_AUs.csv"
+    _, x = select_columns(
+        source.read_bytes(name), source.find(name), sep=",",
+        columns=["timestamp", "success", *_OPENFACE_VIDEO],
+    )  # fmt: skip
+    times, success, v = x[:, 0], x[:, 1] == 1, x[:, 2:]
+    aus, pose, gaze = v[:, :20], v[:, 20:26], v[:, 26:32]
+    rot = _rotation(*np.nan_to_num(pose[:, 3:6]).T)
+    head = np.concatenate(
+        [np.einsum("nji,nj->ni", rot, gaze[:, :3]), np.einsum("nji,nj->ni", rot, gaze[:, 3:])],
+        axis=1,
+    )  # R^T g: the gaze vector in head coordinates
+    features = np.hstack([aus, pose, gaze, head])
+    keep = np.isfinite(times)  # a frame without a timestamp cannot be placed in a turn
+    order = np.flatnonzero(keep)[np.argsort(times[keep], kind="stable")]
+    return pool_frames(times[order], features[order], success[order], spans)
+
+
+def _audio(source: Source, pid: str, spans: np.ndarray):
+    names, parts = [], []
+    for kind in ("egemaps", "mfcc"):
+        name = f"{pid}_OpenSMILE2.3.0_{kind}.csv"
+        cols, x = select_columns(source.read_bytes(name), source.find(name), sep=";", skip=1)
+        if cols[0].lower() != "frametime":
+            raise ValueError(f"{source.find(name)}, line 1: expected frameTime as column 2")
+        names += cols[1:]
+        parts.append(pool_frames(x[:, 0], x[:, 1:], np.ones(len(x), bool), spans))
+    return names, np.hstack([p[0] for p in parts]), parts[0][1] & parts[1][1]
+
+
+def read_edaic_session(
+    path: str | Path,
+    *,
+    labels: LabelRow | None = None,
+    text_embedder: TextEmbedder | None = hashing_text_embedding,
+    report: ReadReport | None = None,
+) -> Session | None:
+    """Read one E-DAIC session folder (or zip). Returns None when skipped (see report)."""
+    report = report if report is not None else ReadReport(corpus="edaic")
+    source = Source(path)
+    match = _SESSION_NAME.match(Path(path).name)
+    pid = match.group(1) if match else Path(path).name.split("_")[0]
+    try:
+        name = f"{pid}_Transcript.csv"
+        if source.find(name) is None:
+            report.skipped.append({"session_id": pid, "reason": f"no {name} in {path}"})
+            return None
+        rows = parse_edaic_transcript(source.read_bytes(name), source.find(name))
+        if not rows:
+            report.skipped.append({"session_id": pid, "reason": f"no transcript rows in {name}"})
+            return None
+        spans = np.array([[a, b] for a, b, _ in rows])
+        texts = [t for _, _, t in rows]
+        n = len(rows)
+        features = {m: np.zeros((n, DIMS[m]), np.float32) for m in MODALITIES}
+        masks = {m: np.zeros(n, bool) for m in MODALITIES}
+        names = {"text": list(TEXT_COLUMNS), "video": list(VIDEO_COLUMNS), "audio": []}
+        if text_embedder is not None:
+            features["text"], masks["text"] = embed_texts(
+                text_embedder, texts, where=f"session {pid}"
+            )
+        if source.find(f"{pid}_OpenFace2.1.0_Pose_gaze_AUs.csv") is None:
+            report.warnings.append(f"session {pid}: no OpenFace file; video marked missing")
+        else:
+            features["video"], masks["video"] = _video(source, pid, spans)
+        smile = [f"{pid}_OpenSMILE2.3.0_{k}.csv" for k in ("egemaps", "mfcc")]
+        if any(source.find(s) is None for s in smile):
+            report.warnings.append(f"session {pid}: no {' / '.join(smile)}; audio marked missing")
+            features["audio"] = np.zeros((n, 0), np.float32)
+        else:
+            names["audio"], features["audio"], masks["audio"] = _audio(source, pid, spans)
+    finally:
+        source.close()
+    return Session(
+        session_id=pid,
+        features=features,
+        masks=masks,
+        phq_score=labels.phq_score if labels else None,
+        label=labels.label if labels else None,
+        gender=labels.gender if labels else None,
+        split=labels.split if labels else None,
+        turn_times=spans,
+        turn_text=texts,
+        channel_names=names if names["audio"] else {k: v for k, v in names.items() if v},
+        meta={"source": str(path), "corpus": "edaic", "in_daicwoz": pid in DAICWOZ_IDS},
+    )
+
+
+def read_edaic(
+    root: str | Path,
+    *,
+    text_embedder: TextEmbedder | None = hashing_text_embedding,
+    on_error: str = "raise",
+    progress: bool = False,
+) -> ReadReport:
+    """Read an E-DAIC folder of ``XXX_P/`` sessions and its three label files.
+
+    Args:
+        root: the folder.
+        text_embedder: texts -> ``(n, 384)``; None keeps only the strings.
+        on_error: ``"raise"`` or ``"skip"`` (a malformed session is skipped with the error
+            as its reason).
+        progress: show a progress bar.
+    Returns:
+        :class:`ReadReport`; ``notes["daicwoz_overlap"]`` lists the participants that are
+        also in DAIC-WOZ (never train on one corpus and test on the other with them in).
+    """
+    if on_error not in ("raise", "skip"):
+        raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root}: expected an E-DAIC folder")
+    report = ReadReport(corpus="edaic")
+    table = read_labels(root, EDAIC_LABEL_FILES)
+    report.label_disagreements = table.disagreements
+    if not table.files:
+        report.warnings.append(f"{root}: no E-DAIC label files found; labels unknown")
+    paths = {}
+    for p in sorted(root.iterdir(), key=lambda q: (q.is_file(), q.name)):
+        m = _SESSION_NAME.match(p.name)
+        if m and (p.is_dir() or p.suffix.lower() == ".zip"):
+            paths.setdefault(m.group(1), p)
+    items = sorted(paths.items(), key=lambda kv: int(kv[0]))
+    if progress:
+        from tqdm.auto import tqdm
+
+        items = tqdm(items, desc="E-DAIC sessions")
+    widths: dict[int, str] = {}
+    for pid, path in items:
+        try:
+            session = read_edaic_session(
+                path, labels=table.rows.get(pid), text_embedder=text_embedder, report=report
+            )
+        except ValueError as exc:
+            if on_error == "raise":
+                raise
+            report.skipped.append({"session_id": pid, "reason": str(exc)})
+            continue
+        if session is None:
+            continue
+        if pid not in table.rows and table.files:
+            report.warnings.append(f"session {pid}: not in any label file; label unknown")
+        if session.present()["audio"]:
+            widths.setdefault(session.dims()["audio"], pid)
+        report.sessions.append(session)
+    if len(widths) > 1:
+        report.warnings.append(f"audio widths differ between sessions: {widths}")
+    elif widths:  # sessions without audio files get the common width, all masked
+        (width, like) = next(iter(widths.items()))
+        names = next(s for s in report.sessions if s.session_id == like).channel_names["audio"]
+        for s in report.sessions:
+            if s.features["audio"].shape[1] == 0:
+                s.features["audio"] = np.zeros((s.n_turns, width), np.float32)
+                s.channel_names["audio"] = list(names)
+    if not paths:
+        report.warnings.append(f"{root}: no XXX_P folders found")
+    overlap = sorted(
+        (s.session_id for s in report.sessions if s.session_id in DAICWOZ_IDS), key=int
+    )
+    report.notes["daicwoz_overlap"] = overlap
+    if overlap:
+        report.warnings.append(
+            f"{len(overlap)} of {len(report.sessions)} E-DAIC participants are also in "
+            "DAIC-WOZ; remove them before evaluating across the two corpora"
+        )
+    return report
