@@ -2,7 +2,8 @@
 
 For each knob setting: generate the corpus (``--n-sessions``, default 189 like DAIC-WOZ),
 train MIMML briefly (``--epochs``), explain the test sessions (``--max-sessions``); the last
-row explains the committed chapter-09 checkpoint on its own corpus. Each row reports
+two rows explain committed checkpoints without training: chapter 09's on its own corpus,
+and ``mimml_synthetic`` (trained for 12 epochs on the default corpus). Each row reports
 
 - the model's session-level test AUROC (how much there is to explain);
 - turn AUROC of IG and occlusion against the true signal turns (centred score, and IG's
@@ -35,7 +36,7 @@ from mimml_edu.data.synthetic import make_corpus
 from mimml_edu.evaluate import compute_metrics, predict_windows, to_sessions
 from mimml_edu.explain import GroundTruth, explain_sessions
 from mimml_edu.explain.demo import chapter_model
-from mimml_edu.train import fit
+from mimml_edu.train import fit, load_checkpoint, packaged_checkpoint
 
 EASY = {"amplitude": 1.5, "identity": 0.0, "tau": 0.5}
 SETTINGS: dict[str, dict] = {
@@ -46,13 +47,19 @@ SETTINGS: dict[str, dict] = {
     "easy": dict(EASY),
     "easy t1/a.5/v0": {**EASY, "strength": {"text": 1.0, "audio": 0.5, "video": 0.0}},
     "chapter 09 checkpoint": {},  # the committed model of chapter 09 on its own corpus
+    "default, packaged mimml_synthetic": {},  # the model engineer's committed checkpoint
 }
 
 
 def run_setting(name: str, knobs: dict, args: argparse.Namespace) -> dict:
     t0 = time.perf_counter()
+    k, stride = 16, None
     if name == "chapter 09 checkpoint":
         model, corpus, _ = chapter_model()
+    elif name == "default, packaged mimml_synthetic":
+        model, saved, _ = load_checkpoint(packaged_checkpoint("mimml_synthetic"))
+        k, stride = saved.train.k, saved.train.stride
+        corpus = make_corpus(189, seed=0)  # the corpus it was trained on
     else:
         corpus = make_corpus(args.n_sessions, seed=args.seed, **knobs)
         config = Config(
@@ -67,6 +74,8 @@ def run_setting(name: str, knobs: dict, args: argparse.Namespace) -> dict:
         model,
         test[: args.max_sessions],
         truth=GroundTruth.from_corpus(corpus),
+        k=k,
+        stride=stride,
         n_steps=args.n_steps,
         progress=False,
     )
