@@ -213,3 +213,13 @@ def test_zero_signal_modality_gets_the_smallest_attribution():
     assert importance["video"] < min(importance["text"], importance["audio"]), importance
     summary = result.summary()
     assert summary["faithfulness"]["modality_ranking"]["correct"]
+
+
+def test_chapter_checkpoint_is_current():
+    """Chapter 09 loads the committed model; a stale one would be retrained (too slow)."""
+    from mimml_edu.explain.demo import CHECKPOINT, chapter_config
+    from mimml_edu.train import load_checkpoint
+
+    _, saved, _ = load_checkpoint(CHECKPOINT)
+    assert saved.to_dict() == chapter_config().to_dict()
+    assert CHECKPOINT.stat().st_size < 1_000_000
