@@ -8,7 +8,9 @@ and ``mimml_synthetic`` (trained for 12 epochs on the default corpus). Each row 
 - the model's session-level test AUROC (how much there is to explain);
 - turn AUROC of IG and occlusion against the true signal turns (centred score, and IG's
   plain ``|a_t|`` score); channel AUROC per modality;
-- the modality ranking (mean |Shapley| vs the generator's strengths: Spearman, correct?);
+- the modality ranking (mean |Shapley| vs the generator's strengths: Spearman, correct?),
+  with modalities removed by drawing them from 8 training sessions (``background``), and,
+  for comparison, by the training mean (``rank_mean``);
 - IG's convergence delta relative to ``|F(x) - F(baseline)|`` (median, max, share < 1 %);
 - deletion/insertion areas (|change| of the log-odds; larger = better) for the IG, random
   and true-signal orderings;
@@ -26,6 +28,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -34,7 +37,13 @@ from mimml_edu.config import Config, ModelConfig, TrainConfig
 from mimml_edu.data.channels import DIMS
 from mimml_edu.data.synthetic import make_corpus
 from mimml_edu.evaluate import compute_metrics, predict_windows, to_sessions
-from mimml_edu.explain import GroundTruth, explain_sessions
+from mimml_edu.explain import (
+    GroundTruth,
+    explain_sessions,
+    modality_ranking,
+    modality_shapley,
+    session_inputs,
+)
 from mimml_edu.explain.demo import chapter_model
 from mimml_edu.train import fit, load_checkpoint, packaged_checkpoint
 
@@ -74,12 +83,21 @@ def run_setting(name: str, knobs: dict, args: argparse.Namespace) -> dict:
         model,
         test[: args.max_sessions],
         truth=GroundTruth.from_corpus(corpus),
+        background=corpus.split("train")[:8],
         k=k,
         stride=stride,
         n_steps=args.n_steps,
         progress=False,
     )
     s = result.summary()
+    by_mean = [
+        modality_shapley(model, session_inputs(model, e.session, k=k, stride=stride)).shapley
+        for e in result.sessions
+    ]
+    rank_mean = modality_ranking(
+        {m: float(np.mean([abs(v[m]) for v in by_mean])) for m in by_mean[0]},
+        corpus.config.strength,
+    )
     faith, ig, sec = s["faithfulness"], s["ig_convergence"], s["seconds_per_session"]
     curves = s["deletion_insertion"]
     return {
@@ -94,6 +112,7 @@ def run_setting(name: str, knobs: dict, args: argparse.Namespace) -> dict:
         **{f"shap_{m}": v for m, v in s["shapley_mean_abs"].items()},
         "spearman": faith["modality_ranking"]["spearman"],
         "ranking_ok": faith["modality_ranking"]["correct"],
+        "rank_mean_ok": rank_mean.correct,
         "ig_rel_delta_med": ig["relative_delta_median"],
         "ig_rel_delta_max": ig["relative_delta_max"],
         "ig_under_1pct": ig["share_under_1pct"],

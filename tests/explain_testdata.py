@@ -23,10 +23,10 @@ KNOBS = {
 }
 
 
-def small_config(epochs: int = 3) -> Config:
+def small_config(epochs: int = 10) -> Config:
     return Config(
         model=ModelConfig(input_dims=dict(DIMS), d_proj=32, d_h=16, d_z=32),
-        train=TrainConfig(epochs=epochs, batch_size=32, lr=1e-3, early_stopping=100, k=8),
+        train=TrainConfig(epochs=epochs, batch_size=32, lr=3e-3, early_stopping=100, k=8),
     )
 
 

@@ -20,6 +20,22 @@ def setup():
     return model, corpus, session, ex.session_inputs(model, session, k=8)
 
 
+def test_background_removal_is_efficient_and_averages_backgrounds(setup):
+    model, corpus, session, inputs = setup
+    others = [ex.session_inputs(model, s, k=8) for s in corpus.sessions if s is not session][:3]
+    r = ex.modality_shapley(model, inputs, removal="background", background=others)
+    assert sum(r.shapley.values()) == pytest.approx(r.full - r.empty, abs=1e-6)
+    singles = [
+        ex.coalition_values(model, inputs, removal="background", background=[o]) for o in others
+    ]
+    for s, v in r.coalitions.items():  # v(S) is the mean over the background sessions
+        assert v == pytest.approx(np.mean([one[s] for one in singles]), abs=1e-6)
+    full = r.coalitions[frozenset(MODALITIES)]
+    assert all(one[frozenset(MODALITIES)] == pytest.approx(full) for one in singles)
+    with pytest.raises(ValueError, match="background sessions"):
+        ex.modality_shapley(model, inputs, removal="background")
+
+
 @pytest.mark.parametrize("removal", ["mean", "mask"])
 @pytest.mark.parametrize("target", ["logit", "prob"])
 def test_shapley_sums_to_full_minus_all_masked(setup, removal, target):
@@ -202,6 +218,7 @@ def test_zero_signal_modality_gets_the_smallest_attribution():
     result = ex.explain_sessions(
         model,
         corpus.split("test") + corpus.split("dev"),
+        background=corpus.split("train")[:8],
         truth=ex.GroundTruth.from_corpus(corpus),
         k=8,
         n_steps=16,

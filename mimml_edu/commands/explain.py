@@ -30,6 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-sessions", type=int, default=20, help="explain at most this many")
     parser.add_argument("--target", default="logit", choices=("logit", "prob", "phq"))
     parser.add_argument("--baseline", default="training", choices=("training", "session"))
+    parser.add_argument(
+        "--removal",
+        default="background",
+        choices=("background", "mean", "mask"),
+        help="how modality Shapley values remove a modality (background: from 8 train sessions)",
+    )
     parser.add_argument("--n-steps", type=int, default=64, help="Integrated Gradients steps")
     parser.add_argument("--out", default=None, help="folder for the figures (PNG)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -83,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
         truth=GroundTruth.from_corpus(corpus),
         target=args.target,
         baseline=args.baseline,
+        removal=args.removal,
+        background=corpus.split("train")[:8],
         k=config.train.k,
         stride=config.train.stride,
         n_steps=args.n_steps,

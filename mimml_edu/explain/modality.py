@@ -8,7 +8,12 @@ They add up to ``v(all) - v(none)`` (efficiency). Two ways to remove a modality:
 - ``removal="mean"`` (default): its features become the training mean at every present
   turn (the baseline of :mod:`mimml_edu.explain.inputs`): "an average person in that channel";
 - ``removal="mask"``: its mask becomes all False, as for a session where the modality is
-  missing (the model sees missing audio and video in training, text rarely).
+  missing (the model sees missing audio and video in training, text rarely);
+- ``removal="background"``: its features (and mask) come from *other* sessions, and ``v(S)``
+  is the mean over those background sessions (interventional Shapley). Unlike the two
+  above, the model sees a realistic input: a modality replaced by the training mean is
+  constant over turns, which a model that centres each window never met in training, and
+  it may react to that change even for a modality without signal.
 
 :func:`captum_modality_attributions` computes the same quantities with Captum's
 ``ShapleyValues`` and ``FeatureAblation`` over three feature groups (one per modality);
@@ -21,13 +26,14 @@ import itertools
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
 from mimml_edu.data.batch import MODALITIES
 from mimml_edu.explain.inputs import SessionInputs, WindowTarget
 
-REMOVALS = ("mean", "mask")
+REMOVALS = ("mean", "mask", "background")
 
 
 @dataclass
@@ -63,20 +69,61 @@ def _coalitions() -> list[frozenset]:
     return [frozenset(c) for r in sizes for c in itertools.combinations(MODALITIES, r)]
 
 
+def _background_like(inputs: SessionInputs, other: SessionInputs) -> SessionInputs:
+    """``other``'s features and masks laid on ``inputs``' windows (cycled), padding kept."""
+    w = inputs.n_windows
+    k = inputs.turn_index.shape[1]
+    exists = inputs.turn_index >= 0  # (W, K)
+    rows = torch.arange(w) % other.n_windows
+    feats, masks = {}, {}
+    for m in MODALITIES:
+        x = other.inputs[m][rows][:, :k]
+        mask = other.masks[m][rows][:, :k]
+        if x.shape[1] < k:  # the other session's windows are shorter: pad
+            pad = k - x.shape[1]
+            x = torch.nn.functional.pad(x, (0, 0, 0, pad))
+            mask = torch.nn.functional.pad(mask, (0, pad), value=False)
+        mask = mask & exists
+        feats[m], masks[m] = x * mask.unsqueeze(-1), mask
+    return SessionInputs(inputs.session, inputs.windows, feats, masks, feats, inputs.turn_index)
+
+
 @torch.no_grad()
 def coalition_values(
-    model: nn.Module, inputs: SessionInputs, *, target: str = "logit", removal: str = "mean"
+    model: nn.Module,
+    inputs: SessionInputs,
+    *,
+    target: str = "logit",
+    removal: str = "mean",
+    background: list[SessionInputs] | None = None,
 ) -> dict[frozenset, float]:
-    """v(S) for all 8 coalitions in one forward pass.
+    """v(S) for all 8 coalitions.
 
     Args:
         model: the trained MIMML.  inputs: :func:`~mimml_edu.explain.inputs.session_inputs`.
-        target: see :data:`~mimml_edu.explain.inputs.TARGETS`.  removal: ``mean`` or ``mask``.
+        target: see :data:`~mimml_edu.explain.inputs.TARGETS`.
+        removal: ``mean``, ``mask`` or ``background``.
+        background: other sessions (laid out with ``session_inputs``) for ``background``.
     Returns:
         coalition (frozenset of kept modalities) -> session-level output (mean over windows).
     """
     if removal not in REMOVALS:
         raise ValueError(f"removal must be one of {REMOVALS}, got {removal!r}")
+    if removal == "background":
+        if not background:
+            raise ValueError("removal='background' needs background sessions")
+        runs = []
+        for other in background:
+            bg = _background_like(inputs, other)
+            runs.append(_coalition_values_from(model, inputs, bg, target=target, zero=False))
+        return {s: float(np.mean([r[s] for r in runs])) for s in runs[0]}
+    return _coalition_values_from(model, inputs, inputs, target=target, zero=removal == "mask")
+
+
+def _coalition_values_from(
+    model: nn.Module, inputs: SessionInputs, bg: SessionInputs, *, target: str, zero: bool
+) -> dict[frozenset, float]:
+    """v(S): modalities outside S take ``bg``'s baselines and masks (or are masked out)."""
     coalitions = _coalitions()
     feats = {m: [] for m in MODALITIES}
     masks = {m: [] for m in MODALITIES}
@@ -87,12 +134,12 @@ def coalition_values(
             if keep:
                 feats[m].append(x)
                 masks[m].append(mask)
-            elif removal == "mean":
-                feats[m].append(inputs.baselines[m])
-                masks[m].append(mask)
-            else:
+            elif zero:
                 feats[m].append(torch.zeros_like(x))
                 masks[m].append(torch.zeros_like(mask))
+            else:
+                feats[m].append(bg.baselines[m])
+                masks[m].append(bg.masks[m] if bg is not inputs else mask)
     f = WindowTarget(model=model, target=target)
     args = [torch.cat(feats[m]) for m in MODALITIES] + [torch.cat(masks[m]) for m in MODALITIES]
     values = f(*args).reshape(len(coalitions), inputs.n_windows).mean(dim=1)  # (8,)
@@ -121,17 +168,24 @@ def shapley_from_values(values: dict[frozenset, float]) -> dict[str, float]:
 
 
 def modality_shapley(
-    model: nn.Module, inputs: SessionInputs, *, target: str = "logit", removal: str = "mean"
+    model: nn.Module,
+    inputs: SessionInputs,
+    *,
+    target: str = "logit",
+    removal: str = "mean",
+    background: list[SessionInputs] | None = None,
 ) -> ModalityShapley:
     """Exact Shapley values of the three modalities for one session.
 
     Args:
         model: the trained MIMML.  inputs: the session laid out for attribution.
-        target: the explained output.  removal: how a modality is removed (``mean``/``mask``).
+        target: the explained output.
+        removal: how a modality is removed (``mean``, ``mask`` or ``background``).
+        background: other sessions' inputs, for ``removal="background"``.
     Returns:
         :class:`ModalityShapley`.
     """
-    values = coalition_values(model, inputs, target=target, removal=removal)
+    values = coalition_values(model, inputs, target=target, removal=removal, background=background)
     return ModalityShapley(
         session_id=inputs.session.session_id,
         target=target,

@@ -80,6 +80,7 @@ class CorpusExplanation:
     sessions: list[SessionExplanation]
     target: str
     truth: GroundTruth | None = None
+    removal: str = "background"
 
     def mean_shapley(self, *, absolute: bool = False) -> dict[str, float]:
         """modality -> mean (or mean absolute) Shapley value over sessions."""
@@ -116,6 +117,7 @@ class CorpusExplanation:
         out: dict = {
             "n_sessions": len(self.sessions),
             "target": self.target,
+            "modality_removal": self.removal,
             "shapley_mean": self.mean_shapley(),
             "shapley_mean_abs": self.mean_shapley(absolute=True),
             "ig_convergence": {
@@ -198,6 +200,8 @@ def explain_sessions(
     truth: GroundTruth | None = None,
     target: str = "logit",
     baseline: str = "training",
+    removal: str = "background",
+    background: Sequence[Session] | None = None,
     k: int = 16,
     stride: int | None = None,
     n_steps: int = 64,
@@ -214,9 +218,13 @@ def explain_sessions(
         truth: the generator's ground truth (adds faithfulness scores and the ``truth``
             ordering to the curves), or None for real data.
         target: the explained output.  baseline: ``training`` or ``session`` (see
-            :func:`~mimml_edu.explain.inputs.session_inputs`).  k, stride: windows.
-        n_steps: IG steps.  occlusion: also run turn occlusion.  curves: also compute
-            deletion/insertion curves (orders: IG, occlusion, random, truth).
+            :func:`~mimml_edu.explain.inputs.session_inputs`).
+        removal: how the modality Shapley values remove a modality (``background``,
+            ``mean`` or ``mask``; see :mod:`~mimml_edu.explain.modality`).
+        background: sessions to draw removed modalities from (up to 8 are used; default:
+            the explained sessions, each session never its own background).
+        k, stride: windows.  n_steps: IG steps.  occlusion: also run turn occlusion.
+        curves: also compute deletion/insertion curves (orders: IG, occlusion, random, truth).
         seed: for the random ordering.  progress: a tqdm bar.  device: where to compute.
     Returns:
         :class:`CorpusExplanation`.
@@ -227,6 +235,10 @@ def explain_sessions(
         raise ValueError("explain_sessions needs at least one session")
     model.eval()
     rng = np.random.default_rng(seed)
+    pool = []
+    if removal == "background":
+        candidates = list(background if background is not None else sessions)[:9]
+        pool = [(s.session_id, session_inputs(model, s, k=k, stride=stride)) for s in candidates]
     results = []
     for session in tqdm(sessions, desc="explain", disable=not progress):
         inputs = session_inputs(
@@ -234,7 +246,8 @@ def explain_sessions(
         )
         seconds = {}
         t0 = time.perf_counter()
-        shap = modality_shapley(model, inputs, target=target)
+        others = [b for sid, b in pool if sid != session.session_id][:8] or None
+        shap = modality_shapley(model, inputs, target=target, removal=removal, background=others)
         seconds["shapley"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         ig = integrated_gradients(model, inputs, target=target, n_steps=n_steps)
@@ -260,4 +273,4 @@ def explain_sessions(
                 found[name] = deletion_insertion(model, inputs, scores, target=target)
             seconds["curves"] = time.perf_counter() - t0
         results.append(SessionExplanation(session, shap, ig, occ, found, seconds))
-    return CorpusExplanation(sessions=results, target=target, truth=truth)
+    return CorpusExplanation(sessions=results, target=target, truth=truth, removal=removal)
