@@ -8,7 +8,7 @@ Pictures live in :mod:`mimml_edu.plots`, live controls in :mod:`mimml_edu.widget
   (8 coalitions), and Captum's ``ShapleyValues`` / ``FeatureAblation`` over modality groups.
 - :mod:`~mimml_edu.explain.turns`: Integrated Gradients per turn and channel (with the
   convergence delta), turn occlusion, the fusion gate per turn.
-- :mod:`~mimml_edu.explain.mi_terms`: attributions of the CPC and Barber-Agakov terms.
+- :mod:`~mimml_edu.explain.mi_attribution`: attributions of the CPC and Barber-Agakov terms.
 - :mod:`~mimml_edu.explain.faithfulness`: AUROC of turn and channel attributions against the
   true signal, the modality ranking against the generator, deletion/insertion curves.
 - :mod:`~mimml_edu.explain.report`: all of it over a list of sessions (the CLI and the bench).
@@ -30,7 +30,7 @@ from mimml_edu.explain.inputs import (
     batch_from_tensors,
     session_inputs,
 )
-from mimml_edu.explain.mi_terms import MITermTarget, attribute_mi_term, mi_terms
+from mimml_edu.explain.mi_attribution import MITermTarget, attribute_mi_term, mi_terms
 from mimml_edu.explain.modality import (
     ModalityShapley,
     captum_modality_attributions,

@@ -100,7 +100,7 @@ class RankingScore:
     """Modality ranking against the generator.
 
     Attributes:
-        importance: modality -> mean |Shapley value|.  strength: modality -> generator knob.
+        importance: modality -> mean ``|Shapley value|``.  strength: modality -> generator knob.
         spearman: rank correlation (NaN when either side is constant).
         correct: the modalities sorted by importance are sorted by strength (ties in the
             strengths may come in any order).
@@ -127,7 +127,7 @@ def modality_ranking(
     """Compare the modalities' importance with the generator's strengths.
 
     Args:
-        importance: modality -> mean |Shapley value| (or any importance).
+        importance: modality -> mean ``|Shapley value|`` (or any importance).
         strength: modality -> the generator's strength knob.
     Returns:
         :class:`RankingScore`.

@@ -93,7 +93,7 @@ class CorpusExplanation:
         return np.mean([np.abs(e.ig.channel_attribution(modality)) for e in self.sessions], 0)
 
     def ranking(self) -> RankingScore | None:
-        """Modality importance (mean |Shapley|) against the generator's strengths."""
+        """Modality importance (mean ``|Shapley|``) against the generator's strengths."""
         if self.truth is None:
             return None
         return modality_ranking(self.mean_shapley(absolute=True), self.truth.strength)
