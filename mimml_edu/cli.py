@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "evaluate": ("evaluate", "session-level metrics of a checkpoint, with bootstrap intervals"),
     "inspect": ("inspect", "show what a corpus reader finds in a folder (DAIC-WOZ, E-DAIC, ...)"),
     "extract": ("extract", "extract per-turn audio, video and text features from raw media"),
+    "explain": ("explain", "Captum attributions of a checkpoint, checked against ground truth"),
 }
 
 

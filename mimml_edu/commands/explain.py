@@ -1,0 +1,171 @@
+"""``mimml-edu explain``: attributions of a trained checkpoint, figures and a JSON summary.
+
+Explains sessions of the synthetic corpus (the one data source with ground truth, so the
+faithfulness scores are included); figures go to ``--out``; ``--json`` prints one object
+with the per-modality Shapley values (mean and per session), the faithfulness scores and
+the IG convergence delta.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+DATA_SOURCES = ("synthetic",)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--checkpoint", required=True, help="best.pt or last.pt from training")
+    parser.add_argument(
+        "--data",
+        default="synthetic",
+        help="where the sessions come from: 'synthetic' (the corpus with ground truth)",
+    )
+    parser.add_argument("--n-sessions", type=int, default=189, help="synthetic corpus size")
+    parser.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
+    parser.add_argument("--split", default="test", choices=("train", "dev", "test", "all"))
+    parser.add_argument("--max-sessions", type=int, default=20, help="explain at most this many")
+    parser.add_argument("--target", default="logit", choices=("logit", "prob", "phq"))
+    parser.add_argument("--baseline", default="training", choices=("training", "session"))
+    parser.add_argument(
+        "--removal",
+        default="background",
+        choices=("background", "mean", "mask"),
+        help="how modality Shapley values remove a modality (background: from 8 train sessions)",
+    )
+    parser.add_argument("--n-steps", type=int, default=64, help="Integrated Gradients steps")
+    parser.add_argument("--out", default=None, help="folder for the figures (PNG)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _clean(value):
+    """NaN and inf become None, numpy scalars become Python numbers (valid JSON)."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.data not in DATA_SOURCES:
+        print(
+            f"mimml-edu explain: --data {args.data!r} is not supported; "
+            f"expected one of {DATA_SOURCES}",
+            file=sys.stderr,
+        )
+        return 2
+    if args.max_sessions < 1 or args.n_steps < 1 or args.n_sessions < 1:
+        print(
+            "mimml-edu explain: --max-sessions, --n-steps, --n-sessions must be >= 1",
+            file=sys.stderr,
+        )
+        return 2
+    from mimml_edu.data.synthetic import make_corpus
+    from mimml_edu.explain import GroundTruth, explain_sessions
+    from mimml_edu.train import load_checkpoint
+
+    try:
+        model, config, _ = load_checkpoint(args.checkpoint)
+    except (FileNotFoundError, ValueError) as err:
+        print(f"mimml-edu explain: {err}", file=sys.stderr)
+        return 2
+    corpus = make_corpus(args.n_sessions, seed=args.seed)
+    sessions = corpus.sessions if args.split == "all" else corpus.split(args.split)
+    sessions = sessions[: args.max_sessions]
+    if not sessions:
+        print(f"mimml-edu explain: no sessions in split {args.split!r}", file=sys.stderr)
+        return 2
+    result = explain_sessions(
+        model,
+        sessions,
+        truth=GroundTruth.from_corpus(corpus),
+        target=args.target,
+        baseline=args.baseline,
+        removal=args.removal,
+        background=corpus.split("train")[:8],
+        k=config.train.k,
+        stride=config.train.stride,
+        n_steps=args.n_steps,
+        progress=not args.json,
+    )
+    summary = result.summary()
+    summary["checkpoint"] = str(args.checkpoint)
+    summary["data"] = {
+        "source": args.data,
+        "n_sessions": args.n_sessions,
+        "seed": args.seed,
+        "split": args.split,
+    }
+    summary["per_session"] = [
+        {**e.shapley.to_dict(), "ig_relative_delta": e.ig.relative_delta} for e in result.sessions
+    ]
+    if args.out:
+        summary["figures"] = _write_figures(result, Path(args.out))
+    if args.json:
+        print(json.dumps(_clean(summary)))
+    else:
+        _print_summary(summary)
+    return 0
+
+
+def _write_figures(result, out: Path) -> list[str]:
+    from mimml_edu import plots
+
+    out.mkdir(parents=True, exist_ok=True)
+    first = result.sessions[0]
+    truth = result.truth
+    figures = {
+        "modality_shapley.png": plots.plot_modality_contributions(
+            [e.shapley for e in result.sessions[:8]]
+        ),
+        "turn_heatmap.png": plots.plot_turn_heatmap(
+            first.ig,
+            first.session,
+            signal_turns=truth.signal_turns.get(first.session.session_id) if truth else None,
+        ),
+        "deletion_insertion.png": plots.plot_deletion_insertion(first.curves),
+    }
+    for m in ("text", "audio", "video"):
+        figures[f"features_{m}.png"] = plots.plot_feature_attributions(
+            result.channel_attribution(m),
+            first.session.channel_names[m],
+            modality=m,
+            signal_channels=truth.signal_channels[m] if truth else None,
+        )
+    written = []
+    for name, fig in figures.items():
+        fig.savefig(out / name, dpi=110)
+        written.append(str(out / name))
+    return written
+
+
+def _print_summary(summary: dict) -> None:
+    print(f"explained {summary['n_sessions']} sessions ({summary['target']})")
+    print(
+        "mean Shapley per modality:", {k: round(v, 3) for k, v in summary["shapley_mean"].items()}
+    )
+    ig = summary["ig_convergence"]
+    print(
+        f"IG |delta| / |F(x) - F(baseline)|: median {ig['relative_delta_median']:.2e}, "
+        f"max {ig['relative_delta_max']:.2e}"
+    )
+    faith = summary.get("faithfulness")
+    if faith:
+        print(
+            f"turn AUROC (IG): {faith['turn_auroc_ig']:.3f}   "
+            f"(occlusion): {faith['turn_auroc_occlusion']:.3f}"
+        )
+        print(
+            "channel AUROC (IG):", {k: round(v, 3) for k, v in faith["channel_auroc_ig"].items()}
+        )
+        print("modality ranking:", faith["modality_ranking"])
+    for name in summary.get("figures", []):
+        print("wrote", name)

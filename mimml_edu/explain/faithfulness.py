@@ -1,0 +1,234 @@
+"""Are the attributions right? Scores against the synthetic corpus's ground truth.
+
+The synthetic generator (:mod:`mimml_edu.data.synthetic`) knows which turns carry the
+signal (answers to mood questions), which channels carry it, and how strong each modality
+is. So an explanation can be *checked*:
+
+- :func:`turn_auroc`: within a session, do the signal turns stand out? The score of a turn
+  is ``|a_t - median_s(a_s)|``, where ``a_t`` is its attribution summed over modalities and
+  channels and the median runs over the session's present turns. Why not ``|a_t|``: every
+  turn differs from the training-mean baseline in ways the model reacts to (its noise, the
+  person's offsets), which gives all turns a shared offset; a signal turn is one that stands
+  out from the session's typical turn, up in a depressed session, down in a healthy one.
+  ``center=False`` gives the plain ``|a_t|`` (the benchmark reports both). AUROC, 0.5 = chance.
+- :func:`channel_auroc`: do the signal channels of a modality get larger ``|attribution|``
+  (summed over turns, then averaged over sessions) than the others?
+- :func:`modality_ranking`: Spearman correlation between the mean ``|Shapley value|`` of each
+  modality and the generator's strength for it, and whether the order is exactly right.
+- :func:`deletion_insertion`: remove turns from the most to the least attributed (deletion)
+  and watch how far the output moves away from ``F(x)``; or add them to the all-baseline
+  session in the same order (insertion) and watch how far it moves away from
+  ``F(baseline)``. Both curves are ``|change|`` in the target's units (log-odds by default),
+  so sessions can be averaged whatever the sign of their evidence, and a session where
+  ``F(x)`` is close to ``F(baseline)`` does not blow up a ratio. A ranking faithful to the
+  model moves the output early: a **larger area is better for both**, compared with a
+  random order.
+
+Model-independent references are part of each result where they make sense (a random
+order for the curves, the true signal turns as an ordering).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from mimml_edu.data.batch import MODALITIES
+from mimml_edu.evaluate import auroc
+from mimml_edu.explain.inputs import SessionInputs, WindowTarget, replace_turns
+
+
+def turn_scores(turn_total: np.ndarray, present: np.ndarray, *, center: bool = True) -> np.ndarray:
+    """(n_turns,) how much each turn stands out: ``|a_t - median|`` (or ``|a_t|``); 0 if absent.
+
+    Args:
+        turn_total: (n_turns,) attribution per turn.  present: (n_turns,) bool.
+        center: subtract the median over present turns first.
+    """
+    a = np.asarray(turn_total, dtype=np.float64)
+    present = np.asarray(present, bool)
+    mid = float(np.median(a[present])) if center and present.any() else 0.0
+    return np.where(present, np.abs(a - mid), 0.0)
+
+
+def turn_auroc(
+    turn_total: np.ndarray, present: np.ndarray, signal_turns: np.ndarray, *, center: bool = True
+) -> float:
+    """AUROC of :func:`turn_scores` for the true signal turns among present turns.
+
+    Args:
+        turn_total: (n_turns,) attribution per turn.  present: (n_turns,) bool.
+        signal_turns: (n_turns,) bool, the generator's signal turns.
+        center: score ``|a_t - median|`` (default) or ``|a_t|``.
+    Returns:
+        AUROC, or NaN when the present turns are all signal or all not.
+    """
+    turn_total, present = np.asarray(turn_total), np.asarray(present, bool)
+    signal = np.asarray(signal_turns, bool)
+    if not turn_total.shape == present.shape == signal.shape:
+        raise ValueError(
+            f"shapes differ: attribution {turn_total.shape}, present {present.shape}, "
+            f"signal {signal.shape}"
+        )
+    y = signal[present].astype(int)
+    if y.min(initial=1) == y.max(initial=0):
+        return float("nan")
+    return auroc(y, turn_scores(turn_total, present, center=center)[present])
+
+
+def channel_auroc(channel_scores: np.ndarray, signal_channels: np.ndarray) -> float:
+    """AUROC of ``|channel attribution|`` for the true signal channels of one modality.
+
+    Args:
+        channel_scores: (d_m,) attribution per channel.  signal_channels: (d_m,) bool.
+    """
+    signal = np.asarray(signal_channels, bool)
+    scores = np.abs(np.asarray(channel_scores, dtype=np.float64))
+    if scores.shape != signal.shape:
+        raise ValueError(f"{scores.shape[0]} channel scores for {signal.shape[0]} channels")
+    if signal.all() or not signal.any():
+        return float("nan")
+    return auroc(signal.astype(int), scores)
+
+
+@dataclass
+class RankingScore:
+    """Modality ranking against the generator.
+
+    Attributes:
+        importance: modality -> mean ``|Shapley value|``.  strength: modality -> generator knob.
+        spearman: rank correlation (NaN when either side is constant).
+        correct: the modalities sorted by importance are sorted by strength (ties in the
+            strengths may come in any order).
+    """
+
+    importance: dict[str, float]
+    strength: dict[str, float]
+    spearman: float
+    correct: bool
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    order = np.argsort(x, kind="mergesort")
+    ranks = np.empty(len(x))
+    ranks[order] = np.arange(len(x), dtype=float)
+    for value in np.unique(x):  # average ties
+        ranks[x == value] = ranks[x == value].mean()
+    return ranks
+
+
+def modality_ranking(
+    importance: Mapping[str, float], strength: Mapping[str, float]
+) -> RankingScore:
+    """Compare the modalities' importance with the generator's strengths.
+
+    Args:
+        importance: modality -> mean ``|Shapley value|`` (or any importance).
+        strength: modality -> the generator's strength knob.
+    Returns:
+        :class:`RankingScore`.
+    """
+    mods = [m for m in MODALITIES if m in importance]
+    imp = np.array([importance[m] for m in mods], dtype=float)
+    st = np.array([strength[m] for m in mods], dtype=float)
+    if not np.isfinite(imp).all():
+        raise ValueError(f"importance has non-finite values: {dict(importance)}")
+    ri, rs = _ranks(imp), _ranks(st)
+    if ri.std() == 0 or rs.std() == 0:
+        rho = float("nan")
+    else:
+        rho = float(np.corrcoef(ri, rs)[0, 1])
+    by_importance = st[np.argsort(-imp, kind="mergesort")]
+    correct = bool(np.all(np.diff(by_importance) <= 0))
+    return RankingScore(
+        importance={m: float(v) for m, v in zip(mods, imp, strict=True)},
+        strength={m: float(v) for m, v in zip(mods, st, strict=True)},
+        spearman=rho,
+        correct=correct,
+    )
+
+
+@dataclass
+class Curves:
+    """Deletion and insertion curves of one session for one turn ordering.
+
+    Attributes:
+        fractions: (F,) share of present turns removed (deletion) or inserted (insertion).
+        deletion: (F,) ``|F(x with the top turns removed) - F(x)|``.
+        insertion: (F,) ``|F(baseline with the top turns inserted) - F(baseline)|``.
+        deletion_auc, insertion_auc: trapezoid areas over ``fractions`` (0 to 1); larger =
+            the ordering found the turns the output depends on sooner.
+    """
+
+    fractions: np.ndarray
+    deletion: np.ndarray
+    insertion: np.ndarray
+
+    @property
+    def deletion_auc(self) -> float:
+        return float(np.trapezoid(self.deletion, self.fractions))
+
+    @property
+    def insertion_auc(self) -> float:
+        return float(np.trapezoid(self.insertion, self.fractions))
+
+
+@torch.no_grad()
+def deletion_insertion(
+    model: nn.Module,
+    inputs: SessionInputs,
+    turn_scores: np.ndarray,
+    *,
+    target: str = "logit",
+    n_points: int = 11,
+) -> Curves:
+    """Deletion and insertion curves for an ordering of the session's turns.
+
+    Args:
+        model: the trained MIMML.  inputs: the session.
+        turn_scores: (n_turns,) higher = removed/inserted first (use ``|attribution|``).
+        target: the explained output.  n_points: points on each curve (0 % to 100 %).
+    Returns:
+        :class:`Curves`.
+    """
+    scores = np.asarray(turn_scores, dtype=np.float64)
+    n = inputs.session.n_turns
+    if scores.shape != (n,):
+        raise ValueError(f"turn_scores must have shape ({n},), got {scores.shape}")
+    present = np.zeros(n, bool)
+    for m in MODALITIES:
+        present |= inputs.session.masks[m]
+    order = [i for i in np.argsort(-scores, kind="mergesort") if present[i]]
+    fractions = np.linspace(0.0, 1.0, n_points)
+    f = WindowTarget(model=model, target=target)
+    masks = inputs.mask_args()
+    feats_del, feats_ins = [], []
+    for frac in fractions:
+        top = torch.zeros(n, dtype=torch.bool, device=inputs.turn_index.device)
+        top[order[: round(frac * len(order))]] = True
+        deleted = replace_turns(inputs, top)
+        inserted = replace_turns(inputs, ~top)
+        feats_del.append(tuple(deleted[m] for m in MODALITIES))
+        feats_ins.append(tuple(inserted[m] for m in MODALITIES))
+    rows = feats_del + feats_ins
+    args = [torch.cat([r[i] for r in rows]) for i in range(3)]
+    args += [torch.cat([mk] * len(rows)) for mk in masks]
+    values = f(*args).reshape(len(rows), inputs.n_windows).mean(dim=1).cpu().numpy()
+    k = len(fractions)
+    full, base = values[0], values[k]  # nothing deleted; nothing inserted
+    return Curves(
+        fractions=fractions,
+        deletion=np.abs(values[:k] - full).astype(np.float64),
+        insertion=np.abs(values[k:] - base).astype(np.float64),
+    )
+
+
+def mean_ignoring_nan(values: Sequence[float]) -> float:
+    """Mean over the finite values (NaN when none)."""
+    arr = np.asarray(values, dtype=np.float64)
+    arr = arr[np.isfinite(arr)]
+    return float(arr.mean()) if len(arr) else float("nan")

@@ -1,0 +1,276 @@
+"""All explanations over a list of sessions, with faithfulness scores where truth is known.
+
+:func:`explain_sessions` is what the CLI (``mimml-edu explain``), the benchmark
+(``bench/explain.py``) and chapter 09 call: per session, the exact modality Shapley values,
+Integrated Gradients per turn and channel, turn occlusion, and deletion/insertion curves;
+over the sessions, the averages and, given a :class:`GroundTruth`, the faithfulness scores.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from mimml_edu.data.batch import MODALITIES, Session
+from mimml_edu.explain.faithfulness import (
+    Curves,
+    RankingScore,
+    channel_auroc,
+    deletion_insertion,
+    mean_ignoring_nan,
+    modality_ranking,
+    turn_auroc,
+    turn_scores,
+)
+from mimml_edu.explain.inputs import session_inputs
+from mimml_edu.explain.modality import ModalityShapley, modality_shapley
+from mimml_edu.explain.turns import TurnAttribution, integrated_gradients, turn_occlusion
+
+
+@dataclass
+class GroundTruth:
+    """What the synthetic generator knows.
+
+    Attributes:
+        signal_turns: session id -> (n_turns,) bool.
+        signal_channels: modality -> (d_m,) bool.
+        strength: modality -> the generator's strength knob.
+    """
+
+    signal_turns: dict[str, np.ndarray]
+    signal_channels: dict[str, np.ndarray]
+    strength: dict[str, float]
+
+    @classmethod
+    def from_corpus(cls, corpus) -> GroundTruth:
+        """From a :class:`~mimml_edu.data.synthetic.SyntheticCorpus`."""
+        return cls(
+            signal_turns=dict(corpus.signal_turns),
+            signal_channels=dict(corpus.signal_channels),
+            strength=dict(corpus.config.strength),
+        )
+
+
+@dataclass
+class SessionExplanation:
+    """Everything computed for one session (see :func:`explain_sessions`)."""
+
+    session: Session
+    shapley: ModalityShapley
+    ig: TurnAttribution
+    occlusion: TurnAttribution | None
+    curves: dict[str, Curves] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class CorpusExplanation:
+    """Per-session explanations and their summary.
+
+    Attributes:
+        sessions: one :class:`SessionExplanation` per session, in order.
+        target: the explained output.  truth: the ground truth used, if any.
+    """
+
+    sessions: list[SessionExplanation]
+    target: str
+    truth: GroundTruth | None = None
+    removal: str = "background"
+
+    def mean_shapley(self, *, absolute: bool = False) -> dict[str, float]:
+        """modality -> mean (or mean absolute) Shapley value over sessions."""
+        vals = np.array([[e.shapley.shapley[m] for m in MODALITIES] for e in self.sessions])
+        vals = np.abs(vals) if absolute else vals
+        return {m: float(v) for m, v in zip(MODALITIES, vals.mean(axis=0), strict=True)}
+
+    def channel_attribution(self, modality: str) -> np.ndarray:
+        """(d_m,) mean over sessions of ``|IG attribution summed over turns|`` per channel."""
+        return np.mean([np.abs(e.ig.channel_attribution(modality)) for e in self.sessions], 0)
+
+    def ranking(self) -> RankingScore | None:
+        """Modality importance (mean ``|Shapley|``) against the generator's strengths."""
+        if self.truth is None:
+            return None
+        return modality_ranking(self.mean_shapley(absolute=True), self.truth.strength)
+
+    def turn_aurocs(self, method: str = "ig", *, center: bool = True) -> np.ndarray:
+        """(n_sessions,) per-session turn AUROC (NaN without truth or for one-class sessions)."""
+        out = []
+        for e in self.sessions:
+            attr = e.ig if method == "ig" else e.occlusion
+            sid = e.session.session_id
+            truth = None if self.truth is None else self.truth.signal_turns.get(sid)
+            if attr is None or truth is None:
+                out.append(float("nan"))
+            else:
+                out.append(turn_auroc(attr.turn_total, attr.present, truth, center=center))
+        return np.array(out)
+
+    def summary(self) -> dict:
+        """One JSON-ready dict: Shapley means, IG deltas, faithfulness, timings."""
+        rel = np.array([e.ig.relative_delta for e in self.sessions])
+        out: dict = {
+            "n_sessions": len(self.sessions),
+            "target": self.target,
+            "modality_removal": self.removal,
+            "shapley_mean": self.mean_shapley(),
+            "shapley_mean_abs": self.mean_shapley(absolute=True),
+            "ig_convergence": {
+                "relative_delta_median": mean_ignoring_nan([np.nanmedian(rel)]),
+                "relative_delta_max": float(np.nanmax(rel)) if np.isfinite(rel).any() else None,
+                "share_under_1pct": float(np.mean(rel[np.isfinite(rel)] < 0.01))
+                if np.isfinite(rel).any()
+                else None,
+            },
+            "seconds_per_session": {
+                name: mean_ignoring_nan([e.seconds.get(name, np.nan) for e in self.sessions])
+                for name in ("shapley", "ig", "occlusion", "curves")
+            },
+        }
+        curves = {}
+        for order in ("ig", "occlusion", "random", "truth"):
+            got = [e.curves[order] for e in self.sessions if order in e.curves]
+            if got:
+                curves[order] = {
+                    "deletion_auc": mean_ignoring_nan([c.deletion_auc for c in got]),
+                    "insertion_auc": mean_ignoring_nan([c.insertion_auc for c in got]),
+                }
+        out["deletion_insertion"] = curves
+        if self.truth is not None:
+            ranking = self.ranking()
+            out["faithfulness"] = {
+                "turn_auroc_ig": mean_ignoring_nan(self.turn_aurocs("ig")),
+                "turn_auroc_occlusion": mean_ignoring_nan(self.turn_aurocs("occlusion")),
+                "turn_auroc_ig_uncentered": mean_ignoring_nan(
+                    self.turn_aurocs("ig", center=False)
+                ),
+                "channel_auroc_ig": {
+                    m: channel_auroc(self.channel_attribution(m), self.truth.signal_channels[m])
+                    for m in MODALITIES
+                },
+                "modality_ranking": {
+                    "strength": ranking.strength,
+                    "spearman": ranking.spearman,
+                    "correct": ranking.correct,
+                },
+            }
+        return out
+
+
+def explain_one(
+    model: nn.Module,
+    session: Session,
+    *,
+    method: str = "ig",
+    target: str = "logit",
+    baseline: str = "training",
+    k: int = 16,
+    stride: int | None = None,
+    n_steps: int = 64,
+    device: str | torch.device = "cpu",
+) -> tuple[ModalityShapley, TurnAttribution]:
+    """The modality Shapley values and one turn attribution of one session.
+
+    Args:
+        model: the trained MIMML.  session: the session.  method: ``ig`` or ``occlusion``.
+        target: the explained output.  baseline: ``training`` or ``session``.
+        k, stride: windows.  n_steps: IG steps.  device: where to compute.
+    Returns:
+        (:class:`ModalityShapley`, :class:`TurnAttribution`): what the explorer shows.
+    """
+    model.eval()
+    inputs = session_inputs(model, session, k=k, stride=stride, baseline=baseline, device=device)
+    shap = modality_shapley(model, inputs, target=target)
+    if method == "ig":
+        return shap, integrated_gradients(model, inputs, target=target, n_steps=n_steps)
+    if method == "occlusion":
+        return shap, turn_occlusion(model, inputs, target=target)
+    raise ValueError(f"method must be 'ig' or 'occlusion', got {method!r}")
+
+
+def explain_sessions(
+    model: nn.Module,
+    sessions: Sequence[Session],
+    *,
+    truth: GroundTruth | None = None,
+    target: str = "logit",
+    baseline: str = "training",
+    removal: str = "background",
+    background: Sequence[Session] | None = None,
+    k: int = 16,
+    stride: int | None = None,
+    n_steps: int = 64,
+    occlusion: bool = True,
+    curves: bool = True,
+    seed: int = 0,
+    progress: bool = True,
+    device: str | torch.device = "cpu",
+) -> CorpusExplanation:
+    """Explain each session: Shapley over modalities, IG and occlusion over turns, curves.
+
+    Args:
+        model: the trained MIMML (put in eval mode here).  sessions: the sessions.
+        truth: the generator's ground truth (adds faithfulness scores and the ``truth``
+            ordering to the curves), or None for real data.
+        target: the explained output.  baseline: ``training`` or ``session`` (see
+            :func:`~mimml_edu.explain.inputs.session_inputs`).
+        removal: how the modality Shapley values remove a modality (``background``,
+            ``mean`` or ``mask``; see :mod:`~mimml_edu.explain.modality`).
+        background: sessions to draw removed modalities from (up to 8 are used; default:
+            the explained sessions, each session never its own background).
+        k, stride: windows.  n_steps: IG steps.  occlusion: also run turn occlusion.
+        curves: also compute deletion/insertion curves (orders: IG, occlusion, random, truth).
+        seed: for the random ordering.  progress: a tqdm bar.  device: where to compute.
+    Returns:
+        :class:`CorpusExplanation`.
+    """
+    from tqdm.auto import tqdm
+
+    if not sessions:
+        raise ValueError("explain_sessions needs at least one session")
+    model.eval()
+    rng = np.random.default_rng(seed)
+    pool = []
+    if removal == "background":
+        candidates = list(background if background is not None else sessions)[:9]
+        pool = [(s.session_id, session_inputs(model, s, k=k, stride=stride)) for s in candidates]
+    results = []
+    for session in tqdm(sessions, desc="explain", disable=not progress):
+        inputs = session_inputs(
+            model, session, k=k, stride=stride, baseline=baseline, device=device
+        )
+        seconds = {}
+        t0 = time.perf_counter()
+        others = [b for sid, b in pool if sid != session.session_id][:8] or None
+        shap = modality_shapley(model, inputs, target=target, removal=removal, background=others)
+        seconds["shapley"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        ig = integrated_gradients(model, inputs, target=target, n_steps=n_steps)
+        seconds["ig"] = time.perf_counter() - t0
+        occ = None
+        if occlusion:
+            t0 = time.perf_counter()
+            occ = turn_occlusion(model, inputs, target=target)
+            seconds["occlusion"] = time.perf_counter() - t0
+        found = {}
+        if curves:
+            t0 = time.perf_counter()
+            orders = {
+                "ig": turn_scores(ig.turn_total, ig.present),
+                "random": rng.random(session.n_turns),
+            }
+            if occ is not None:
+                orders["occlusion"] = turn_scores(occ.turn_total, occ.present)
+            if truth is not None and session.session_id in truth.signal_turns:
+                signal = np.asarray(truth.signal_turns[session.session_id], float)
+                orders["truth"] = signal + 1e-3 * rng.random(session.n_turns)
+            for name, scores in orders.items():
+                found[name] = deletion_insertion(model, inputs, scores, target=target)
+            seconds["curves"] = time.perf_counter() - t0
+        results.append(SessionExplanation(session, shap, ig, occ, found, seconds))
+    return CorpusExplanation(sessions=results, target=target, truth=truth, removal=removal)

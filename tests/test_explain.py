@@ -1,0 +1,242 @@
+"""Captum explanations: Shapley efficiency, Captum agreement, masks, IG bookkeeping, truth."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import torch
+from explain_testdata import trained, untrained
+
+from mimml_edu import explain as ex
+from mimml_edu.data.batch import MODALITIES
+
+
+@pytest.fixture(scope="module")
+def setup():
+    model, corpus = untrained()
+    session = max(corpus.sessions, key=lambda s: s.n_turns)
+    return model, corpus, session, ex.session_inputs(model, session, k=8)
+
+
+def test_background_removal_is_efficient_and_averages_backgrounds(setup):
+    model, corpus, session, inputs = setup
+    others = [ex.session_inputs(model, s, k=8) for s in corpus.sessions if s is not session][:3]
+    r = ex.modality_shapley(model, inputs, removal="background", background=others)
+    assert sum(r.shapley.values()) == pytest.approx(r.full - r.empty, abs=1e-6)
+    singles = [
+        ex.coalition_values(model, inputs, removal="background", background=[o]) for o in others
+    ]
+    for s, v in r.coalitions.items():  # v(S) is the mean over the background sessions
+        assert v == pytest.approx(np.mean([one[s] for one in singles]), abs=1e-6)
+    full = r.coalitions[frozenset(MODALITIES)]
+    assert all(one[frozenset(MODALITIES)] == pytest.approx(full) for one in singles)
+    with pytest.raises(ValueError, match="background sessions"):
+        ex.modality_shapley(model, inputs, removal="background")
+
+
+@pytest.mark.parametrize("removal", ["mean", "mask"])
+@pytest.mark.parametrize("target", ["logit", "prob"])
+def test_shapley_sums_to_full_minus_all_masked(setup, removal, target):
+    model, _, _, inputs = setup
+    r = ex.modality_shapley(model, inputs, target=target, removal=removal)
+    assert sum(r.shapley.values()) == pytest.approx(r.full - r.empty, abs=1e-6)
+    assert len(r.coalitions) == 8
+    # full and empty are the model's own session-level outputs, computed independently
+    with torch.no_grad():
+        f = ex.WindowTarget(model=model, target=target)
+        full = f(*inputs.feature_args(), *inputs.mask_args()).mean().item()
+        if removal == "mean":
+            empty = f(*inputs.baseline_args(), *inputs.mask_args()).mean().item()
+        else:
+            no = [torch.zeros_like(m) for m in inputs.mask_args()]
+            empty = f(*[torch.zeros_like(x) for x in inputs.feature_args()], *no).mean().item()
+    assert r.full == pytest.approx(full, abs=1e-5)
+    assert r.empty == pytest.approx(empty, abs=1e-5)
+
+
+def test_shapley_from_values_on_a_known_game():
+    # v(S) = sum of weights in S, plus 1 when text and audio are both present
+    w = {"text": 1.0, "audio": 2.0, "video": 3.0}
+    values = {}
+    for s in [
+        frozenset(c)
+        for c in (
+            [],
+            ["text"],
+            ["audio"],
+            ["video"],
+            ["text", "audio"],
+            ["text", "video"],
+            ["audio", "video"],
+            MODALITIES,
+        )
+    ]:
+        values[s] = sum(w[m] for m in s) + (1.0 if {"text", "audio"} <= s else 0.0)
+    phi = ex.shapley_from_values(values)
+    assert phi == pytest.approx({"text": 1.5, "audio": 2.5, "video": 3.0})
+
+
+def test_captum_shapley_equals_exact_enumeration(setup):
+    model, corpus, _, _ = setup
+    short = min(corpus.sessions, key=lambda s: s.n_turns)
+    inputs = ex.session_inputs(model, short, k=8)
+    exact = ex.modality_shapley(model, inputs).shapley
+    captum = ex.captum_modality_attributions(model, inputs, method="shapley")
+    assert captum == pytest.approx(exact, abs=1e-5)
+    ablation = ex.captum_modality_attributions(model, inputs, method="ablation")
+    values = ex.coalition_values(model, inputs)
+    full = values[frozenset(MODALITIES)]
+    for m in MODALITIES:  # leave-one-out
+        assert ablation[m] == pytest.approx(full - values[frozenset(MODALITIES) - {m}], abs=1e-5)
+
+
+def test_attributions_ignore_padded_and_masked_turns(setup):
+    model, corpus, _, _ = setup
+    masks = {m: v.copy() for m, v in corpus.sessions[2].masks.items()}
+    masks["audio"][[1, 4]] = False
+    masks["video"][[1, 4]] = False
+    masks["text"][1] = False  # turn 1: no modality at all
+    session = dataclasses.replace(
+        corpus.sessions[2],
+        masks=masks,
+        features={m: v.copy() for m, v in corpus.sessions[2].features.items()},
+    )
+    inputs = ex.session_inputs(model, session, k=32)  # one window, padded past the session
+    assert inputs.masks["text"].shape[1] == 32 > session.n_turns
+    ig = ex.integrated_gradients(model, inputs, n_steps=16)
+    assert not ig.present[1] and ig.turn_total[1] == 0.0
+    for m in ("audio", "video"):
+        assert np.all(ig.features[m][[1, 4]] == 0.0)
+    assert np.any(ig.features["text"][4] != 0.0)
+    occ = ex.turn_occlusion(model, inputs)
+    assert occ.turn_total[1] == 0.0
+    # padded window positions: the raw Captum attributions there are exactly zero
+    from captum.attr import IntegratedGradients
+
+    attrs = IntegratedGradients(ex.WindowTarget(model=model)).attribute(
+        inputs.feature_args(),
+        baselines=inputs.baseline_args(),
+        additional_forward_args=inputs.mask_args(),
+        n_steps=8,
+    )
+    for a in attrs:
+        assert torch.all(a[:, session.n_turns :] == 0)
+    gate = ex.gate_values(model, inputs)
+    assert np.isnan(gate[1]) and np.all((gate[ig.present] > 0) & (gate[ig.present] < 1))
+
+
+def test_ig_completeness_and_window_bookkeeping(setup):
+    model, _, session, inputs = setup
+    assert inputs.n_windows > 1  # overlapping windows
+    cover = inputs.coverage().numpy()
+    assert cover.min() >= 1 and cover.max() >= 2
+    ig = ex.integrated_gradients(model, inputs, n_steps=64)
+    total = sum(ig.features[m].sum() for m in MODALITIES)
+    assert total - (ig.output - ig.baseline_output) == pytest.approx(ig.delta, abs=1e-4)
+    assert ig.relative_delta < 0.05
+    assert ig.turn_total.sum() == pytest.approx(total, rel=1e-6)
+    assert ig.features["audio"].shape == (session.n_turns, session.dims()["audio"])
+
+
+def test_mi_term_attributions(setup):
+    model, _, _, inputs = setup
+    assert ex.mi_terms(model) == [
+        "cpc_text",
+        "cpc_audio",
+        "cpc_video",
+        "ba_text_audio",
+        "ba_text_video",
+    ]
+    ba = ex.attribute_mi_term(model, inputs, "ba_text_audio", n_steps=16)
+    assert np.all(ba.features["video"] == 0.0)
+    assert np.any(ba.features["text"] != 0.0) and np.any(ba.features["audio"] != 0.0)
+    cpc = ex.attribute_mi_term(model, inputs, "cpc_audio", n_steps=16)
+    assert cpc.target == "cpc_audio" and np.isfinite(cpc.delta)
+    with pytest.raises(ValueError, match="unknown MI term"):
+        ex.attribute_mi_term(model, inputs, "cpc_smell")
+
+
+def test_faithfulness_scores_on_known_inputs():
+    signal = np.array([0, 1, 0, 1, 0, 0], bool)
+    present = np.array([1, 1, 1, 1, 1, 0], bool)
+    perfect = np.array([0.1, -2.0, 0.2, 3.0, -0.1, 9.0])  # the absent turn must not count
+    assert ex.turn_auroc(perfect, present, signal) == 1.0
+    assert ex.turn_auroc(-np.abs(perfect), present, signal) == 1.0  # sign does not matter
+    wrong = np.array([5, 0, 5, 0, 5, 0.0])  # signal turns get nothing, the others a lot
+    assert ex.turn_auroc(wrong, present, signal, center=False) == 0.0
+    offset = np.array([10.0, 13.0, 10.1, 7.0, 9.9, 0.0])  # shared offset, signal stands out
+    assert ex.turn_auroc(offset, present, signal) == 1.0
+    assert ex.turn_auroc(offset, present, signal, center=False) == 0.5
+    assert np.isnan(ex.turn_auroc(perfect, present, np.zeros(6, bool)))
+    with pytest.raises(ValueError, match="shapes differ"):
+        ex.turn_auroc(perfect[:5], present, signal)
+    assert ex.channel_auroc(np.array([3.0, 0.1, -2.0]), np.array([1, 0, 1], bool)) == 1.0
+    good = ex.modality_ranking(
+        {"text": 3, "audio": 2, "video": 0.1}, {"text": 1, "audio": 0.5, "video": 0}
+    )
+    assert good.correct and good.spearman == pytest.approx(1.0)
+    bad = ex.modality_ranking(
+        {"text": 1, "audio": 2, "video": 0.1}, {"text": 1, "audio": 0.5, "video": 0}
+    )
+    assert not bad.correct and bad.spearman == pytest.approx(0.5)
+    tied = ex.modality_ranking(
+        {"text": 1, "audio": 2, "video": 0.1}, {"text": 1, "audio": 1, "video": 0}
+    )
+    assert tied.correct
+
+
+def test_deletion_insertion_endpoints(setup):
+    model, _, session, inputs = setup
+    curves = ex.deletion_insertion(model, inputs, np.arange(session.n_turns, dtype=float))
+    ig = ex.integrated_gradients(model, inputs, n_steps=8)
+    gap = abs(ig.output - ig.baseline_output)
+    assert curves.deletion[0] == pytest.approx(0.0, abs=1e-6)
+    assert curves.insertion[0] == pytest.approx(0.0, abs=1e-6)
+    assert curves.deletion[-1] == pytest.approx(gap, abs=1e-5)  # everything removed
+    assert curves.insertion[-1] == pytest.approx(gap, abs=1e-5)  # everything inserted
+    assert curves.deletion_auc == pytest.approx(np.trapezoid(curves.deletion, curves.fractions))
+    with pytest.raises(ValueError, match="turn_scores"):
+        ex.deletion_insertion(model, inputs, np.zeros(3))
+
+
+def test_bad_arguments(setup):
+    model, _, session, inputs = setup
+    with pytest.raises(ValueError, match="target"):
+        ex.modality_shapley(model, inputs, target="odds")
+    with pytest.raises(ValueError, match="removal"):
+        ex.modality_shapley(model, inputs, removal="noise")
+    with pytest.raises(ValueError, match="baseline"):
+        ex.session_inputs(model, session, baseline="zeros")
+    with pytest.raises(TypeError, match="standardization"):
+        ex.session_inputs(torch.nn.Linear(2, 2), session)
+
+
+def test_zero_signal_modality_gets_the_smallest_attribution():
+    model, corpus, _ = trained()
+    result = ex.explain_sessions(
+        model,
+        corpus.split("test") + corpus.split("dev"),
+        background=corpus.split("train")[:8],
+        truth=ex.GroundTruth.from_corpus(corpus),
+        k=8,
+        n_steps=16,
+        occlusion=False,
+        curves=False,
+        progress=False,
+    )
+    importance = result.mean_shapley(absolute=True)
+    assert importance["video"] < min(importance["text"], importance["audio"]), importance
+    summary = result.summary()
+    assert summary["faithfulness"]["modality_ranking"]["correct"]
+
+
+def test_chapter_checkpoint_is_current():
+    """Chapter 09 loads the committed model; a stale one would be retrained (too slow)."""
+    from mimml_edu.explain.demo import CHECKPOINT, chapter_config
+    from mimml_edu.train import load_checkpoint
+
+    _, saved, _ = load_checkpoint(CHECKPOINT)
+    assert saved.to_dict() == chapter_config().to_dict()
+    assert CHECKPOINT.stat().st_size < 1_000_000
