@@ -18,7 +18,7 @@ from torch import nn
 from mimml_edu.config import ModelConfig
 from mimml_edu.data.batch import Batch
 from mimml_edu.model.blocks import masked_mean
-from mimml_edu.model.encoders import Projection, UnimodalEncoder
+from mimml_edu.model.encoders import Projection, unimodal_encoders
 from mimml_edu.model.mimml import MIMML, ModelOutput
 
 
@@ -96,19 +96,7 @@ class LateFusion(_Baseline):
 
     def __init__(self, *, config: ModelConfig):
         super().__init__(config)
-        self.encoders = nn.ModuleDict(
-            {
-                m: UnimodalEncoder(
-                    d_in=config.input_dims[m],
-                    d_proj=config.d_proj,
-                    d_h=config.d_h,
-                    kernel=config.kernel,
-                    dropout=config.dropout,
-                    center=config.center_turns,
-                )
-                for m in self.modalities
-            }
-        )
+        self.encoders = unimodal_encoders(config)
         self.classifiers = nn.ModuleDict({m: nn.Linear(config.d_h, 2) for m in self.modalities})
         self.regressors = nn.ModuleDict({m: nn.Linear(config.d_h, 1) for m in self.modalities})
 

@@ -84,3 +84,27 @@ class UnimodalEncoder(nn.Module):
         """
         p = self.projection(x, mask)
         return p, self.block(p, mask)
+
+
+def unimodal_encoders(config) -> nn.ModuleDict:
+    """One :class:`UnimodalEncoder` per modality of a ``ModelConfig``.
+
+    Args:
+        config: a :class:`~mimml_edu.config.ModelConfig` (``modalities``, ``input_dims``,
+            ``d_proj``, ``d_h``, ``kernel``, ``dropout``, ``center_turns``).
+    Returns:
+        ``nn.ModuleDict`` modality -> encoder, ``(B, K, d_m) -> (B, d_h)``.
+    """
+    return nn.ModuleDict(
+        {
+            m: UnimodalEncoder(
+                d_in=config.input_dims[m],
+                d_proj=config.d_proj,
+                d_h=config.d_h,
+                kernel=config.kernel,
+                dropout=config.dropout,
+                center=config.center_turns,
+            )
+            for m in config.modalities
+        }
+    )

@@ -19,7 +19,7 @@ from torch import nn
 
 from mimml_edu.config import ModelConfig
 from mimml_edu.data.batch import Batch
-from mimml_edu.model.encoders import UnimodalEncoder
+from mimml_edu.model.encoders import unimodal_encoders
 from mimml_edu.model.fusion import Fusion
 from mimml_edu.objectives.mi import GaussianConditional
 
@@ -68,19 +68,7 @@ class MIMML(nn.Module):
         self.config = config
         mods = config.modalities
         self.modalities = mods
-        self.encoders = nn.ModuleDict(
-            {
-                m: UnimodalEncoder(
-                    d_in=config.input_dims[m],
-                    d_proj=config.d_proj,
-                    d_h=config.d_h,
-                    kernel=config.kernel,
-                    dropout=config.dropout,
-                    center=config.center_turns,
-                )
-                for m in mods
-            }
-        )
+        self.encoders = unimodal_encoders(config)
         self.fusion = Fusion(
             n_modalities=len(mods),
             d_proj=config.d_proj,
