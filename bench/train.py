@@ -3,7 +3,14 @@
 Target (issue 5): session-level balanced accuracy on the test split >= 95 % of the
 oracle's (Bayes-optimal) balanced accuracy within 60 s of training on 2 CPU cores.
 
-Prints the per-epoch test balanced accuracy (evaluated outside the training clock), the
+The corpus's own test split has only 47 sessions: one balanced accuracy on it has a 95 %
+interval about +-0.1 wide, and it can land above the oracle's by luck. So the target is
+judged on a large **fresh** sample from the same generator (``--eval-sessions``, default
+2000 sessions drawn with another seed: new participants, never seen in training or model
+selection), where the oracle's balanced accuracy is computed on the same sessions; the test
+split's numbers are printed beside it.
+
+Prints the per-epoch balanced accuracy (evaluated outside the training clock), the
 step time of each stage, the time to reach the target (or that it was not reached),
 and the process's peak memory. Writes a CSV of the epochs with ``--csv``.
 
@@ -71,6 +78,12 @@ def main() -> int:
         "--knob", action="append", default=[], help="corpus knob KEY=FLOAT (e.g. amplitude=1)"
     )
     parser.add_argument("--sessions", type=int, default=189, help="synthetic corpus size")
+    parser.add_argument(
+        "--eval-sessions",
+        type=int,
+        default=2000,
+        help="size of the fresh evaluation sample the target is judged on (0: test split)",
+    )
     parser.add_argument("--csv", default=None, help="write the per-epoch table here")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -78,7 +91,13 @@ def main() -> int:
     knobs = {k: float(v) for k, _, v in (item.partition("=") for item in args.knob)}
     corpus = make_corpus(args.sessions, seed=0, **knobs)
     train, dev, test = corpus.split("train"), corpus.split("dev"), corpus.split("test")
-    oracle = corpus.oracle_balanced_accuracy("test")
+    oracle_test = corpus.oracle_balanced_accuracy("test")
+    if args.eval_sessions:
+        fresh_corpus = make_corpus(args.eval_sessions, seed=1, **knobs)
+        fresh = fresh_corpus.sessions
+        oracle = fresh_corpus.oracle_balanced_accuracy()
+    else:
+        fresh, oracle = test, oracle_test
     target = 0.95 * oracle
     config = Config()
     config.model.input_dims = train[0].dims()
@@ -94,6 +113,7 @@ def main() -> int:
         t0 = time.process_time()
         train_cpu = t0 - cpu["start"] - cpu["outside"]
         e = evaluate(model, test, k=config.train.k, n_boot=0)
+        f = evaluate(model, fresh, k=config.train.k, n_boot=0) if args.eval_sessions else e
         rows.append(
             {
                 "epoch": epoch,
@@ -103,6 +123,7 @@ def main() -> int:
                 "test_balanced_accuracy": round(e.metrics["balanced_accuracy"]["value"], 4),
                 "test_macro_f1": round(e.metrics["macro_f1"]["value"], 4),
                 "test_auroc": round(e.metrics["auroc"]["value"], 4),
+                "fresh_balanced_accuracy": round(f.metrics["balanced_accuracy"]["value"], 4),
             }
         )
         print(" ".join(f"{k}={v}" for k, v in rows[-1].items()), flush=True)
@@ -112,21 +133,25 @@ def main() -> int:
 
     sizes = f"{len(train)}/{len(dev)}/{len(test)}"
     print(f"synthetic corpus n={args.sessions} {knobs or 'default knobs'}: {sizes} sessions; "
-          f"oracle test balanced accuracy {oracle:.3f}, target {target:.3f}; "
+          f"oracle balanced accuracy: test split {oracle_test:.3f}, fresh sample of "
+          f"{len(fresh)} sessions {oracle:.3f}; target {target:.3f}; "
           f"threads={torch.get_num_threads()}")  # fmt: skip
     result = fit(config, train, dev, progress=False, callback=on_epoch)
     final = evaluate(result.model, test, k=config.train.k, n_boot=1000)
+    final_fresh = evaluate(result.model, fresh, k=config.train.k, n_boot=1000)
     s0, s1 = step_times(result.model, config, train)
-    reached = next((r for r in rows if r["test_balanced_accuracy"] >= target), None)
+    reached = next((r for r in rows if r["fresh_balanced_accuracy"] >= target), None)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ba = final.metrics["balanced_accuracy"]
+    fba = final_fresh.metrics["balanced_accuracy"]
     n_batches = -(-len(WindowDataset(train, k=config.train.k).windows) // config.train.batch_size)
     print()
     print(f"{'quantity':<46} value")
     print("-" * 60)
     table = [
-        ("oracle test balanced accuracy (session)", f"{oracle:.3f}"),
-        ("target (95 % of oracle)", f"{target:.3f}"),
+        ("oracle balanced accuracy, test split", f"{oracle_test:.3f}"),
+        (f"oracle balanced accuracy, fresh {len(fresh)}", f"{oracle:.3f}"),
+        ("target (95 % of oracle, fresh sample)", f"{target:.3f}"),
         ("epochs run / stop reason", f"{len(rows)} / {result.stopped}"),
         ("training seconds (wall)", f"{result.wall_seconds:.1f}"),
         ("training seconds (process CPU)", f"{rows[-1]['train_cpu_seconds']:.1f}"),
@@ -138,10 +163,15 @@ def main() -> int:
             "best-dev model: test balanced accuracy",
             f"{ba['value']:.3f} [{ba['low']:.3f}, {ba['high']:.3f}]",
         ),
-        ("best-dev model: % of oracle", f"{100 * ba['value'] / oracle:.1f} %"),
+        ("best-dev model: % of oracle, test split", f"{100 * ba['value'] / oracle_test:.1f} %"),
         (
-            "best test balanced accuracy over epochs",
-            f"{max(r['test_balanced_accuracy'] for r in rows):.3f}",
+            f"best-dev model: fresh {len(fresh)} balanced acc.",
+            f"{fba['value']:.3f} [{fba['low']:.3f}, {fba['high']:.3f}]",
+        ),
+        ("best-dev model: % of oracle, fresh sample", f"{100 * fba['value'] / oracle:.1f} %"),
+        (
+            "best fresh balanced accuracy over epochs",
+            f"{max(r['fresh_balanced_accuracy'] for r in rows):.3f}",
         ),
         (
             "time to target (wall / CPU)",
