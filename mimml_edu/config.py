@@ -36,8 +36,9 @@ class ModelConfig:
         center_turns: subtract each window's mean over its present turns per feature
             (a per-speaker normalisation) before the projection. Off by default: the
             synthetic corpus (like many depression cues) carries its signal partly in the
-            session-level mean, which centering removes (measured: 57 % of the oracle's
-            balanced accuracy with it, 86 % without, bench/train.py).
+            session-level mean, which centering removes (measured with bench/train.py on
+            the corpus's earlier defaults: 57 % of the oracle's balanced accuracy with it,
+            86 % without).
         fusion: ``gated`` / ``gru`` / ``cnn`` (the block used over the turn-aligned
             concatenation), ``concat`` (no fusion block, z from the unimodal h only),
             ``early`` (baseline: concatenate turn features + MLP) or ``late``
