@@ -232,6 +232,17 @@ class Evaluation:
             f"({len(self.sessions.prob)} sessions, {n_dep} depressed; "
             f"{self.n_boot} bootstrap resamples over sessions)"
         )
+        above = [
+            name
+            for name, o in (oracle or {}).items()
+            if o is not None and name in self.metrics and self.metrics[name]["value"] > o
+        ]
+        if above:
+            lines.append(
+                f"note: {', '.join(above)} above the oracle's on these sessions: luck of a "
+                "small sample (the oracle is the best *expected* score; on few sessions any "
+                "rule can beat it by chance, as the interval shows)"
+            )
         for g, v in self.by_gender.items():
             lines.append(
                 f"{g:<8} n={v['n']:<4} balanced_accuracy={v['balanced_accuracy']:.3f} "

@@ -92,6 +92,14 @@ def test_intervals_gender_and_json():
     assert "(not session level)" in e.table() and "95% CI" in e.table()
 
 
+def test_table_says_when_a_score_lands_above_the_oracle():
+    e = evaluate_predictions(_preds(60), n_boot=50, seed=1)
+    ba = e.metrics["balanced_accuracy"]["value"]
+    assert "above the oracle" in e.table(oracle={"balanced_accuracy": ba - 0.01})
+    assert "above the oracle" not in e.table(oracle={"balanced_accuracy": ba + 0.01})
+    assert "above the oracle" not in e.table()
+
+
 def test_evaluate_a_model_on_sessions():
     sessions = random_sessions(6, seed=3)
     model = build_model(small_config().model)
