@@ -196,7 +196,7 @@ def fit_ba_head(
 
 
 def oracle_metrics(
-    corpus, split: str, *, modalities: Sequence[str] = ("text", "audio", "video")
+    corpus, split: str | None, *, modalities: Sequence[str] = ("text", "audio", "video")
 ) -> dict[str, float]:
     """Session-level metrics of the Bayes oracle of a synthetic corpus.
 
@@ -205,7 +205,8 @@ def oracle_metrics(
 
     Args:
         corpus: a :class:`~mimml_edu.data.synthetic.SyntheticCorpus`.
-        split: ``"train"``, ``"dev"`` or ``"test"``.  modalities: what the oracle may see.
+        split: ``"train"``, ``"dev"`` or ``"test"``, or None for every session (e.g. a
+            fresh corpus used only for evaluation).  modalities: what the oracle may see.
     Returns:
         ``accuracy``, ``balanced_accuracy``, ``f1_depressed``, ``f1_not_depressed``,
         ``macro_f1``, ``auroc``, ``phq_mae``, ``phq_rmse``.
@@ -213,7 +214,7 @@ def oracle_metrics(
     from mimml_edu.data.synthetic import oracle_posterior
     from mimml_edu.evaluate import METRICS, Predictions, compute_metrics
 
-    sessions = corpus.split(split)
+    sessions = corpus.sessions if split is None else corpus.split(split)
     post = oracle_posterior(sessions, corpus.config, modalities=list(modalities))
     n = len(sessions)
     decided = post.predictions().astype(float)  # compute_metrics thresholds at 0.5

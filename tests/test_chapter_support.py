@@ -64,6 +64,8 @@ def test_oracle_metrics_on_the_synthetic_corpus():
     metrics = analysis.oracle_metrics(corpus, "test")
     assert metrics["balanced_accuracy"] == pytest.approx(corpus.oracle_balanced_accuracy("test"))
     assert 0 <= metrics["auroc"] <= 1 and metrics["phq_mae"] >= 0
+    every = analysis.oracle_metrics(corpus, None)  # all sessions, e.g. a fresh sample
+    assert every["balanced_accuracy"] == pytest.approx(corpus.oracle_balanced_accuracy())
 
 
 # ------------------------------------------------------------------ exercise checkers

@@ -40,6 +40,14 @@ def test_split_by_window_inflates_accuracy_above_the_oracle():
     assert 0.6 < honest["session_balanced_accuracy"] <= oracle + 0.05
     assert leaky["session_balanced_accuracy"] > oracle
     assert isinstance(plot_split_leakage(result, oracle=oracle), Figure)
+    # the test side's sessions, so an oracle can be scored on the same people
+    assert 40 <= len(honest["test_sessions"]) <= 70
+    assert len(set(honest["test_sessions"])) == len(honest["test_sessions"])
+    assert len(leaky["test_sessions"]) > 100
+    per_split = {"by_participant": 0.8, "by_window": 0.85}
+    fig = plot_split_leakage(result, oracle=per_split)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert "oracle 0.80" in labels and "oracle 0.85" in labels
 
 
 def test_widget_builds():

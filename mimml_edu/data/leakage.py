@@ -82,7 +82,9 @@ def split_leakage(
     Returns:
         ``{"by_participant": scores, "by_window": scores}``; scores hold the window- and
         session-level balanced accuracy on the test side, and the window counts, plus
-        ``"participants_on_both_sides"`` (0 for the honest split).
+        ``"participants_on_both_sides"`` (0 for the honest split) and ``"test_sessions"``
+        (the ids of the sessions with a window on the test side, in first-seen order: the
+        sessions an oracle must be scored on to be compared with this split).
     """
     windows = [w for s in sessions for w in make_windows(s, k=k, stride=stride)]
     out = {}
@@ -94,6 +96,7 @@ def split_leakage(
         scores = _fit_score(train, test, c)
         shared = {w.session.session_id for w in train} & {w.session.session_id for w in test}
         scores["participants_on_both_sides"] = len(shared)
+        scores["test_sessions"] = list(dict.fromkeys(w.session.session_id for w in test))
         if name == "by_participant":
             check_disjoint({"train": train, "test": test})
         out[name] = scores

@@ -14,6 +14,7 @@ Public API:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -179,12 +180,16 @@ def plot_windows(session: Session, *, k: int = 16, stride: int | None = None) ->
     return fig
 
 
-def plot_split_leakage(result: dict, *, oracle: float | None = None) -> Figure:
+def plot_split_leakage(
+    result: dict, *, oracle: float | Mapping[str, float] | None = None
+) -> Figure:
     """Bars: session-level balanced accuracy by participant split vs by window split.
 
     Args:
         result: the output of :func:`~mimml_edu.data.leakage.split_leakage`.
-        oracle: the oracle's balanced accuracy, drawn as a line (the honest ceiling).
+        oracle: the oracle's balanced accuracy (the honest ceiling): one number, drawn as a
+            line across both bars, or ``{"by_participant": x, "by_window": y}``, the oracle
+            on each split's own test sessions, drawn as a tick over each bar.
     """
     fig = Figure(figsize=(6, 3.2), layout="constrained")
     ax = fig.subplots()
@@ -192,9 +197,19 @@ def plot_split_leakage(result: dict, *, oracle: float | None = None) -> Figure:
     values = [result[n]["session_balanced_accuracy"] for n in names]
     bars = ax.bar(["split by participant\n(honest)", "split by window\n(leaky)"], values,
                   color=["#55A868", "#C44E52"])  # fmt: skip
-    for bar, v in zip(bars, values, strict=True):
-        ax.text(bar.get_x() + bar.get_width() / 2, v + 0.01, f"{v:.2f}", ha="center")
-    if oracle is not None:
+    for bar, v in zip(bars, values, strict=True):  # inside the bar: clear of oracle lines
+        ax.text(bar.get_x() + bar.get_width() / 2, v - 0.03, f"{v:.2f}", ha="center",
+                va="top", color="white", fontweight="bold")  # fmt: skip
+    if isinstance(oracle, Mapping):
+        for i, (bar, n) in enumerate(zip(bars, names, strict=True)):
+            x0, width = bar.get_x(), bar.get_width()
+            ax.hlines(oracle[n], x0 - 0.08, x0 + width + 0.08, color="k", ls="--", lw=1.2,
+                      label="oracle on the same test sessions" if i == 0 else None)  # fmt: skip
+            ax.text(x0 + width + 0.1, oracle[n], f"oracle {oracle[n]:.2f}", va="center",
+                    fontsize=8)  # fmt: skip
+        ax.legend(loc="lower center", fontsize=8)
+        ax.set_xlim(-0.6, 1.9)
+    elif oracle is not None:
         ax.axhline(oracle, color="k", ls="--", lw=1)
         ax.text(1.45, oracle + 0.01, f"oracle {oracle:.2f}", ha="right", fontsize=8)
     ax.axhline(0.5, color="#999999", ls=":", lw=1)
