@@ -85,7 +85,7 @@ def run_setting(name: str, knobs: dict, args: argparse.Namespace) -> dict:
     else:
         corpus = make_corpus(args.n_sessions, seed=args.seed, **knobs)
         config = Config(
-            model=ModelConfig(input_dims=dict(DIMS)),
+            model=ModelConfig(input_dims=dict(DIMS), dropout=args.dropout),
             train=TrainConfig(epochs=args.epochs, seed=args.seed),
         ).validate()
         fitted = fit(config, corpus.split("train"), corpus.split("dev"), progress=False)
@@ -244,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=30, help="at most; early stopping on dev")
     parser.add_argument("--max-sessions", type=int, default=0, help="0 = all test sessions")
     parser.add_argument("--n-steps", type=int, default=128)
+    parser.add_argument(
+        "--dropout", type=float, default=ModelConfig.dropout, help="of the trained models"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--settings", nargs="*", default=list(SETTINGS), choices=list(SETTINGS))
     parser.add_argument("--csv", default=None, help="also write the rows to this CSV file")
