@@ -172,6 +172,18 @@ def test_faithfulness_scores_on_known_inputs():
     assert np.isnan(ex.turn_auroc(perfect, present, np.zeros(6, bool)))
     with pytest.raises(ValueError, match="shapes differ"):
         ex.turn_auroc(perfect[:5], present, signal)
+    # support for the prediction: signed, so half the turns carrying signal is no problem
+    half = np.array([1, 0, 1, 0, 1, 0], bool)
+    down = np.array([-3.0, 0.4, -2.5, 0.6, -2.0, 0.0]) + 7.0  # healthy evidence + an offset
+    assert ex.turn_auroc(down, present, half, direction=-1.0) == 1.0
+    assert ex.turn_auroc(down, present, half, direction=1.0) == 0.0
+    assert ex.turn_auroc(down - 7.0, present, half) < 1.0  # centred: median between groups
+    scores = ex.turn_scores(down, present, direction=-1.0)
+    assert scores[~present] == 0.0 and scores[0] == pytest.approx(-4.0)
+    assert ex.prediction_direction(2.0, "logit") == 1.0
+    assert ex.prediction_direction(0.2, "prob") == -1.0
+    assert ex.prediction_direction(-0.5, "phq") == -1.0
+    assert ex.prediction_direction(1.0, "cpc_text") is None
     assert ex.channel_auroc(np.array([3.0, 0.1, -2.0]), np.array([1, 0, 1], bool)) == 1.0
     good = ex.modality_ranking(
         {"text": 3, "audio": 2, "video": 0.1}, {"text": 1, "audio": 0.5, "video": 0}
@@ -185,6 +197,54 @@ def test_faithfulness_scores_on_known_inputs():
         {"text": 1, "audio": 2, "video": 0.1}, {"text": 1, "audio": 1, "video": 0}
     )
     assert tied.correct
+
+
+def test_relevance_weighted_turns():
+    from mimml_edu.explain.faithfulness import relevance_weighted_turns
+
+    features = {"text": np.array([[1.0, -5.0], [2.0, 5.0]]), "audio": np.array([[3.0], [0.0]])}
+    uniform = relevance_weighted_turns(features, {"text": np.ones(2), "audio": np.ones(1)})
+    np.testing.assert_allclose(uniform, [-1.0, 7.0])  # uniform relevance: the plain sum
+    noisy_off = relevance_weighted_turns(features, {"text": [1.0, 0.0], "audio": [1.0]})
+    np.testing.assert_allclose(noisy_off, np.array([4.0, 2.0]) * 3 / 2)  # w = r / mean(r)
+    with pytest.raises(ValueError, match="missing"):
+        relevance_weighted_turns(features, {"text": np.ones(2)})
+    with pytest.raises(ValueError, match=">= 0"):
+        relevance_weighted_turns(features, {"text": [1.0, -1.0], "audio": [1.0]})
+    with pytest.raises(ValueError, match="zero"):
+        relevance_weighted_turns(features, {"text": [0.0, 0.0], "audio": [0.0]})
+
+
+def test_corpus_turn_scores_agree_with_the_functions(setup):
+    model, corpus, _, _ = setup
+    truth = ex.GroundTruth.from_corpus(corpus)
+    result = ex.explain_sessions(
+        model, corpus.sessions[:3], truth=truth, k=8, n_steps=8, curves=False, progress=False
+    )
+    relevance = {m: result.channel_attribution(m) for m in MODALITIES}
+    from mimml_edu.explain.faithfulness import relevance_weighted_turns
+
+    for score in ("support", "relevant", "centred", "plain"):
+        got = result.turn_aurocs("ig", score=score)
+        want = []
+        for e in result.sessions:
+            total = e.ig.turn_total
+            if score == "relevant":
+                total = relevance_weighted_turns(e.ig.features, relevance)
+            direction = None
+            if score in ("support", "relevant"):
+                direction = ex.prediction_direction(e.ig.output, "logit")
+            signal = truth.signal_turns[e.session.session_id]
+            want.append(
+                ex.turn_auroc(
+                    total, e.ig.present, signal, direction=direction, center=score == "centred"
+                )
+            )
+        np.testing.assert_allclose(got, want)
+    with pytest.raises(ValueError, match="per-channel"):
+        result.turn_aurocs("occlusion", score="relevant")
+    with pytest.raises(ValueError, match="score"):
+        result.turn_aurocs("ig", score="loud")
 
 
 def test_deletion_insertion_endpoints(setup):
@@ -240,3 +300,18 @@ def test_chapter_checkpoint_is_current():
     _, saved, _ = load_checkpoint(CHECKPOINT)
     assert saved.to_dict() == chapter_config().to_dict()
     assert CHECKPOINT.stat().st_size < 1_000_000
+
+
+def test_chapter_checkpoint_was_trained_on_the_chapter_corpus():
+    """The checkpoint's standardization statistics are those of the chapter corpus's train
+    split: a change of the generator's defaults that reaches the chapter corpus fails here."""
+    from mimml_edu.explain.demo import CHECKPOINT, chapter_corpus
+    from mimml_edu.train import load_checkpoint
+
+    model, _, _ = load_checkpoint(CHECKPOINT)
+    train = chapter_corpus().split("train")
+    for m in MODALITIES:
+        rows = np.concatenate([s.features[m][s.masks[m]] for s in train]).astype(np.float64)
+        projection = model.encoders[m].projection
+        np.testing.assert_allclose(projection.mean.numpy(), rows.mean(0), atol=1e-4)
+        np.testing.assert_allclose(projection.std.numpy(), rows.std(0), rtol=1e-3)

@@ -160,8 +160,9 @@ def _print_summary(summary: dict) -> None:
     faith = summary.get("faithfulness")
     if faith:
         print(
-            f"turn AUROC (IG): {faith['turn_auroc_ig']:.3f}   "
-            f"(occlusion): {faith['turn_auroc_occlusion']:.3f}"
+            f"turn AUROC, support for the prediction: IG {faith['turn_auroc_ig']:.3f}   "
+            f"occlusion {faith['turn_auroc_occlusion']:.3f}   "
+            f"IG in relevant channels {faith['turn_auroc_ig_relevant']:.3f}"
         )
         print(
             "channel AUROC (IG):", {k: round(v, 3) for k, v in faith["channel_auroc_ig"].items()}

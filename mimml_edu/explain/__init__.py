@@ -20,6 +20,7 @@ from mimml_edu.explain.faithfulness import (
     channel_auroc,
     deletion_insertion,
     modality_ranking,
+    prediction_direction,
     turn_auroc,
     turn_scores,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "mi_terms",
     "modality_ranking",
     "modality_shapley",
+    "prediction_direction",
     "session_inputs",
     "shapley_from_values",
     "turn_auroc",

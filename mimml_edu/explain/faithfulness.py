@@ -4,13 +4,22 @@ The synthetic generator (:mod:`mimml_edu.data.synthetic`) knows which turns carr
 signal (answers to mood questions), which channels carry it, and how strong each modality
 is. So an explanation can be *checked*:
 
-- :func:`turn_auroc`: within a session, do the signal turns stand out? The score of a turn
-  is ``|a_t - median_s(a_s)|``, where ``a_t`` is its attribution summed over modalities and
-  channels and the median runs over the session's present turns. Why not ``|a_t|``: every
-  turn differs from the training-mean baseline in ways the model reacts to (its noise, the
-  person's offsets), which gives all turns a shared offset; a signal turn is one that stands
-  out from the session's typical turn, up in a depressed session, down in a healthy one.
-  ``center=False`` gives the plain ``|a_t|`` (the benchmark reports both). AUROC, 0.5 = chance.
+- :func:`turn_auroc`: within a session, do the signal turns stand out? The default score of
+  a turn is its **support for the prediction**, ``a_t * sign(F(x) - threshold)``: its
+  attribution (summed over modalities and channels) counted positive when it pushes the
+  output towards the predicted class (threshold 0 for the log-odds and the scaled PHQ-8,
+  0.5 for the probability). A signal turn carries the evidence the prediction rests on; a
+  turn without signal is only noise around the session's typical turn. AUROC depends only
+  on the order of the scores within a session, so an offset that every turn shares (every
+  turn differs from the training-mean baseline) cannot change it.
+  :func:`relevance_weighted_turns` gives a variant of ``a_t`` that counts each channel by
+  its corpus-level relevance (the benchmark's ``relevant`` score).
+  Two unsigned scores are kept for comparison (the benchmark reports all three):
+  ``|a_t - median_s(a_s)|`` ("centred": the turns that stand out from the session's median
+  turn, in either direction) and the plain ``|a_t|``. The centred score needs the signal
+  turns to be a minority: when half the turns carry signal, as in the default corpus, the
+  median falls between signal and plain turns and both groups stand out equally.
+  AUROC 0.5 = chance.
 - :func:`channel_auroc`: do the signal channels of a modality get larger ``|attribution|``
   (summed over turns, then averaged over sessions) than the others?
 - :func:`modality_ranking`: Spearman correlation between the mean ``|Shapley value|`` of each
@@ -41,29 +50,105 @@ from mimml_edu.data.batch import MODALITIES
 from mimml_edu.evaluate import auroc
 from mimml_edu.explain.inputs import SessionInputs, WindowTarget, replace_turns
 
+#: The decision threshold of each explained output (the sign of ``F(x) - threshold`` is the
+#: predicted class: + depressed, - not).
+THRESHOLDS = {"logit": 0.0, "prob": 0.5, "phq": 0.0}
 
-def turn_scores(turn_total: np.ndarray, present: np.ndarray, *, center: bool = True) -> np.ndarray:
-    """(n_turns,) how much each turn stands out: ``|a_t - median|`` (or ``|a_t|``); 0 if absent.
+
+def prediction_direction(output: float, target: str) -> float | None:
+    """+1 when ``output`` predicts depressed, -1 when it predicts not, 0 on the threshold.
+
+    Args:
+        output: the session-level output F(x).  target: the explained output's name.
+    Returns:
+        the sign, or None for a target without a decision threshold (e.g. an MI term).
+    """
+    if target not in THRESHOLDS:
+        return None
+    return float(np.sign(output - THRESHOLDS[target]))
+
+
+def relevance_weighted_turns(
+    features: Mapping[str, np.ndarray], relevance: Mapping[str, np.ndarray]
+) -> np.ndarray:
+    """(n_turns,) turn attributions summed over channels, each channel weighted by relevance.
+
+    A turn's plain total ``a_t = sum_c a_tc`` adds the model's reaction to *every* channel
+    of that turn. Where the model has learned small weights on many channels that carry no
+    signal (384 text channels, 107 training interviews), those reactions are noise that
+    cancels over a session's turns (the session output hardly depends on them) but not
+    within one turn, and it can drown the signal channels. Weighting channel ``c`` by its
+    relevance ``r_c`` (the mean over sessions of ``|sum_t a_tc|``,
+    :meth:`~mimml_edu.explain.report.CorpusExplanation.channel_attribution`, computed from
+    the attributions alone) counts each turn's evidence in the channels the prediction
+    rests on. The weights are scaled to average 1 over all channels, so uniform relevance
+    gives back ``a_t``.
+
+    Args:
+        features: modality -> (n_turns, d_m) IG attribution per turn and channel.
+        relevance: modality -> (d_m,) channel relevance (>= 0), for the same modalities.
+    Returns:
+        (n_turns,) ``sum_m sum_c w_c a_tc`` with ``w = r / mean(r)``.
+    """
+    mods = [m for m in MODALITIES if m in features]
+    missing = [m for m in mods if m not in relevance]
+    if missing:
+        raise ValueError(f"relevance is missing modalities {missing}")
+    weights = {m: np.asarray(relevance[m], dtype=np.float64) for m in mods}
+    for m in mods:
+        if weights[m].shape != (np.shape(features[m])[1],) or (weights[m] < 0).any():
+            raise ValueError(
+                f"relevance[{m!r}] must be ({np.shape(features[m])[1]},) and >= 0, "
+                f"got shape {weights[m].shape}"
+            )
+    scale = float(np.mean(np.concatenate([weights[m] for m in mods])))
+    if not scale > 0:
+        raise ValueError("relevance is zero in every channel")
+    return sum(np.asarray(features[m], dtype=np.float64) @ (weights[m] / scale) for m in mods)
+
+
+def turn_scores(
+    turn_total: np.ndarray,
+    present: np.ndarray,
+    *,
+    direction: float | None = None,
+    center: bool = True,
+) -> np.ndarray:
+    """(n_turns,) how much each turn matters; 0 where the turn is absent.
 
     Args:
         turn_total: (n_turns,) attribution per turn.  present: (n_turns,) bool.
-        center: subtract the median over present turns first.
+        direction: the predicted class's sign (:func:`prediction_direction`): when given,
+            the score is the support ``a_t * direction`` (signed: a turn against the
+            prediction scores below a turn without effect). When None: ``|a_t - median|``
+            over present turns (``center=True``) or ``|a_t|``.
+        center: for the unsigned score, subtract the median over present turns first.
     """
     a = np.asarray(turn_total, dtype=np.float64)
     present = np.asarray(present, bool)
+    if direction is not None:
+        return np.where(present, a * float(direction), 0.0)
     mid = float(np.median(a[present])) if center and present.any() else 0.0
     return np.where(present, np.abs(a - mid), 0.0)
 
 
 def turn_auroc(
-    turn_total: np.ndarray, present: np.ndarray, signal_turns: np.ndarray, *, center: bool = True
+    turn_total: np.ndarray,
+    present: np.ndarray,
+    signal_turns: np.ndarray,
+    *,
+    direction: float | None = None,
+    center: bool = True,
 ) -> float:
     """AUROC of :func:`turn_scores` for the true signal turns among present turns.
 
     Args:
         turn_total: (n_turns,) attribution per turn.  present: (n_turns,) bool.
         signal_turns: (n_turns,) bool, the generator's signal turns.
-        center: score ``|a_t - median|`` (default) or ``|a_t|``.
+        direction: the predicted class's sign: score the support ``a_t * direction``
+            (what :meth:`~mimml_edu.explain.report.CorpusExplanation.turn_aurocs` uses).
+            None: the unsigned ``|a_t - median|`` (``center=True``) or ``|a_t|``.
+        center: see :func:`turn_scores`.
     Returns:
         AUROC, or NaN when the present turns are all signal or all not.
     """
@@ -77,7 +162,8 @@ def turn_auroc(
     y = signal[present].astype(int)
     if y.min(initial=1) == y.max(initial=0):
         return float("nan")
-    return auroc(y, turn_scores(turn_total, present, center=center)[present])
+    scores = turn_scores(turn_total, present, direction=direction, center=center)
+    return auroc(y, scores[present])
 
 
 def channel_auroc(channel_scores: np.ndarray, signal_channels: np.ndarray) -> float:
@@ -190,7 +276,7 @@ def deletion_insertion(
 
     Args:
         model: the trained MIMML.  inputs: the session.
-        turn_scores: (n_turns,) higher = removed/inserted first (use ``|attribution|``).
+        turn_scores: (n_turns,) higher = removed/inserted first (e.g. :func:`turn_scores`).
         target: the explained output.  n_points: points on each curve (0 % to 100 %).
     Returns:
         :class:`Curves`.

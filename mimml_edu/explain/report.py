@@ -24,12 +24,17 @@ from mimml_edu.explain.faithfulness import (
     deletion_insertion,
     mean_ignoring_nan,
     modality_ranking,
+    prediction_direction,
+    relevance_weighted_turns,
     turn_auroc,
     turn_scores,
 )
 from mimml_edu.explain.inputs import session_inputs
 from mimml_edu.explain.modality import ModalityShapley, modality_shapley
 from mimml_edu.explain.turns import TurnAttribution, integrated_gradients, turn_occlusion
+
+#: Turn scores :meth:`CorpusExplanation.turn_aurocs` can use.
+TURN_SCORES = ("support", "relevant", "centred", "plain")
 
 
 @dataclass
@@ -98,8 +103,25 @@ class CorpusExplanation:
             return None
         return modality_ranking(self.mean_shapley(absolute=True), self.truth.strength)
 
-    def turn_aurocs(self, method: str = "ig", *, center: bool = True) -> np.ndarray:
-        """(n_sessions,) per-session turn AUROC (NaN without truth or for one-class sessions)."""
+    def turn_aurocs(self, method: str = "ig", *, score: str = "support") -> np.ndarray:
+        """(n_sessions,) per-session turn AUROC (NaN without truth or for one-class sessions).
+
+        Args:
+            method: ``ig`` or ``occlusion``.
+            score: ``support`` (``a_t`` times the predicted class's sign; the default),
+                ``relevant`` (the same support with ``a_t`` summed over channels weighted by
+                :meth:`channel_attribution`, IG only: see
+                :func:`~mimml_edu.explain.faithfulness.relevance_weighted_turns`),
+                ``centred`` (``|a_t - median|``) or ``plain`` (``|a_t|``); see
+                :mod:`~mimml_edu.explain.faithfulness`.
+        """
+        if score not in TURN_SCORES:
+            raise ValueError(f"score must be one of {TURN_SCORES}, got {score!r}")
+        if score == "relevant" and method != "ig":
+            raise ValueError("score='relevant' needs per-channel attributions (method='ig')")
+        relevance = None
+        if score == "relevant":
+            relevance = {m: self.channel_attribution(m) for m in MODALITIES}
         out = []
         for e in self.sessions:
             attr = e.ig if method == "ig" else e.occlusion
@@ -107,8 +129,21 @@ class CorpusExplanation:
             truth = None if self.truth is None else self.truth.signal_turns.get(sid)
             if attr is None or truth is None:
                 out.append(float("nan"))
-            else:
-                out.append(turn_auroc(attr.turn_total, attr.present, truth, center=center))
+                continue
+            direction, total = None, attr.turn_total
+            if score in ("support", "relevant"):
+                direction = prediction_direction(attr.output, attr.target)
+            if relevance is not None:
+                total = relevance_weighted_turns(attr.features, relevance)
+            out.append(
+                turn_auroc(
+                    total,
+                    attr.present,
+                    truth,
+                    direction=direction,
+                    center=score == "centred",
+                )
+            )
         return np.array(out)
 
     def summary(self) -> dict:
@@ -146,9 +181,13 @@ class CorpusExplanation:
             out["faithfulness"] = {
                 "turn_auroc_ig": mean_ignoring_nan(self.turn_aurocs("ig")),
                 "turn_auroc_occlusion": mean_ignoring_nan(self.turn_aurocs("occlusion")),
-                "turn_auroc_ig_uncentered": mean_ignoring_nan(
-                    self.turn_aurocs("ig", center=False)
+                "turn_auroc_ig_relevant": mean_ignoring_nan(
+                    self.turn_aurocs("ig", score="relevant")
                 ),
+                "turn_auroc_ig_centred": mean_ignoring_nan(
+                    self.turn_aurocs("ig", score="centred")
+                ),
+                "turn_auroc_ig_plain": mean_ignoring_nan(self.turn_aurocs("ig", score="plain")),
                 "channel_auroc_ig": {
                     m: channel_auroc(self.channel_attribution(m), self.truth.signal_channels[m])
                     for m in MODALITIES
@@ -224,7 +263,8 @@ def explain_sessions(
         background: sessions to draw removed modalities from (up to 8 are used; default:
             the explained sessions, each session never its own background).
         k, stride: windows.  n_steps: IG steps.  occlusion: also run turn occlusion.
-        curves: also compute deletion/insertion curves (orders: IG, occlusion, random, truth).
+        curves: also compute deletion/insertion curves (orders: IG and occlusion by support for
+            the prediction, random, truth).
         seed: for the random ordering.  progress: a tqdm bar.  device: where to compute.
     Returns:
         :class:`CorpusExplanation`.
@@ -260,12 +300,13 @@ def explain_sessions(
         found = {}
         if curves:
             t0 = time.perf_counter()
+            ig_dir = prediction_direction(ig.output, target)
             orders = {
-                "ig": turn_scores(ig.turn_total, ig.present),
+                "ig": turn_scores(ig.turn_total, ig.present, direction=ig_dir),
                 "random": rng.random(session.n_turns),
             }
             if occ is not None:
-                orders["occlusion"] = turn_scores(occ.turn_total, occ.present)
+                orders["occlusion"] = turn_scores(occ.turn_total, occ.present, direction=ig_dir)
             if truth is not None and session.session_id in truth.signal_turns:
                 signal = np.asarray(truth.signal_turns[session.session_id], float)
                 orders["truth"] = signal + 1e-3 * rng.random(session.n_turns)
