@@ -197,6 +197,54 @@ def test_faithfulness_scores_on_known_inputs():
         {"text": 1, "audio": 2, "video": 0.1}, {"text": 1, "audio": 1, "video": 0}
     )
     assert tied.correct
+    strength = {"text": 1, "audio": 0.5, "video": 0}
+    close = {"text": 0.92, "audio": 0.90, "video": 0.0}  # within the tie ratio: any order
+    flipped = {"text": 1, "audio": 2, "video": 0.1}
+    assert ex.modality_ranking(flipped, strength, informativeness=close).correct
+    apart = {"text": 0.92, "audio": 0.5, "video": 0.0}  # text clearly above audio
+    assert not ex.modality_ranking(flipped, strength, informativeness=apart).correct
+    zero_not_last = {"text": 1, "audio": 2, "video": 3}
+    assert not ex.modality_ranking(zero_not_last, strength, informativeness=close).correct
+
+
+def test_loss_shapley_rewards_help_and_punishes_noise():
+    """Global (SAGE) values: efficiency, and a modality that only adds noise to the output
+    gets a value <= 0 even though it moves the output a lot."""
+    from mimml_edu.explain.modality import _coalitions
+
+    rng = np.random.default_rng(0)
+    labels = np.r_[np.zeros(30, int), np.ones(20, int)]
+    signal = np.where(labels == 1, 2.0, -2.0)  # text: right in every session
+    noise = rng.normal(0, 3.0, len(labels))  # video: loud, useless
+    values = [
+        {s: ("text" in s) * signal[i] + ("video" in s) * noise[i] for s in _coalitions()}
+        for i in range(len(labels))
+    ]
+    phi = ex.loss_shapley(values, labels)
+    assert phi["text"] > 0.5 and phi["video"] < 0 and abs(phi["audio"]) < 1e-12
+    nll = lambda v, y: np.logaddexp(0, -v) if y else np.logaddexp(0, v)  # noqa: E731
+    loss = lambda key: np.mean(  # noqa: E731
+        [np.mean([nll(values[i][key], c) for i in np.flatnonzero(labels == c)]) for c in (0, 1)]
+    )
+    full = frozenset(("text", "audio", "video"))
+    assert sum(phi.values()) == pytest.approx(loss(frozenset()) - loss(full))
+    with pytest.raises(ValueError, match="both classes"):
+        ex.loss_shapley(values[:30], labels[:30])
+    with pytest.raises(ValueError, match="target"):
+        ex.loss_shapley(values, labels, target="phq")
+
+
+def test_informativeness_is_zero_without_signal_and_tied_for_equal_views():
+    from mimml_edu.data.synthetic import make_corpus, modality_informativeness
+
+    corpus = make_corpus(60, seed=0, strength={"text": 1.0, "audio": 0.5, "video": 0.0})
+    info = modality_informativeness(corpus.sessions, corpus.config)
+    assert info["video"] == 0.0 and info["text"] > 0 and info["audio"] > 0
+    # the knob scales the latent noise with the signal: half strength is about as informative
+    assert 1 / 1.25 < info["audio"] / info["text"] < 1.25
+    weak = make_corpus(60, seed=0, amplitude=0.02)  # feature noise dominates
+    weak_info = modality_informativeness(weak.sessions, weak.config)
+    assert max(weak_info.values()) < 0.25 * min(info["text"], info["audio"])
 
 
 def test_relevance_weighted_turns():

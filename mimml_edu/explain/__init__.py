@@ -36,6 +36,7 @@ from mimml_edu.explain.modality import (
     ModalityShapley,
     captum_modality_attributions,
     coalition_values,
+    loss_shapley,
     modality_shapley,
     shapley_from_values,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "explain_sessions",
     "gate_values",
     "integrated_gradients",
+    "loss_shapley",
     "mi_terms",
     "modality_ranking",
     "modality_shapley",

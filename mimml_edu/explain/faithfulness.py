@@ -22,8 +22,9 @@ is. So an explanation can be *checked*:
   AUROC 0.5 = chance.
 - :func:`channel_auroc`: do the signal channels of a modality get larger ``|attribution|``
   (summed over turns, then averaged over sessions) than the others?
-- :func:`modality_ranking`: Spearman correlation between the mean ``|Shapley value|`` of each
-  modality and the generator's strength for it, and whether the order is exactly right.
+- :func:`modality_ranking`: Spearman correlation between each modality's importance and
+  what the generator knows of it (its exact informativeness, or its strength knob), and
+  whether the order is right (modalities nearly equally informative may come in any order).
 - :func:`deletion_insertion`: remove turns from the most to the least attributed (deletion)
   and watch how far the output moves away from ``F(x)``; or add them to the all-baseline
   session in the same order (insertion) and watch how far it moves away from
@@ -186,16 +187,23 @@ class RankingScore:
     """Modality ranking against the generator.
 
     Attributes:
-        importance: modality -> mean ``|Shapley value|``.  strength: modality -> generator knob.
-        spearman: rank correlation (NaN when either side is constant).
-        correct: the modalities sorted by importance are sorted by strength (ties in the
-            strengths may come in any order).
+        importance: modality -> the importance that was ranked (see
+            :meth:`~mimml_edu.explain.report.CorpusExplanation.ranking`).
+        strength: modality -> generator knob.
+        spearman: rank correlation with the truth, nearly equal truths tied (NaN when either
+            side is constant).
+        correct: every modality the truth puts clearly above another is ranked above it.
+        informativeness: modality -> the generator's exact signal-to-noise ratio, when it
+            was the truth (else None: the strengths were).
+        tie_ratio: truths within this factor of each other count as tied.
     """
 
     importance: dict[str, float]
     strength: dict[str, float]
     spearman: float
     correct: bool
+    informativeness: dict[str, float] | None = None
+    tie_ratio: float = 1.0
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:
@@ -207,34 +215,70 @@ def _ranks(x: np.ndarray) -> np.ndarray:
     return ranks
 
 
+def _tie_groups(truth: np.ndarray, ratio: float) -> np.ndarray:
+    """Truth values with those within ``ratio`` of a larger one merged into its group
+    (0 stays apart from any positive value); larger group = larger value."""
+    order = np.argsort(-truth, kind="mergesort")
+    group = np.empty(len(truth))
+    top, g = None, 0.0
+    for i in order:
+        if top is None or truth[i] == 0 < top or truth[i] * ratio < top:
+            top, g = truth[i], g - 1
+        group[i] = g
+    return group
+
+
 def modality_ranking(
-    importance: Mapping[str, float], strength: Mapping[str, float]
+    importance: Mapping[str, float],
+    strength: Mapping[str, float],
+    *,
+    informativeness: Mapping[str, float] | None = None,
+    tie_ratio: float = 1.25,
 ) -> RankingScore:
-    """Compare the modalities' importance with the generator's strengths.
+    """Compare the modalities' importance with what the generator knows.
+
+    The truth is the generator's ``informativeness`` when given (see
+    :func:`~mimml_edu.data.synthetic.modality_informativeness`: the strength knob scales the
+    latent noise with the signal, so two non-zero strengths can be equally informative),
+    else the strength knobs. The ranking is correct when, for every pair whose truths differ
+    by more than ``tie_ratio`` (or one is 0 and the other not), the more informative
+    modality has the larger importance; a pair within the ratio may come in either order.
+    With the strengths as truth only exact ties count (``tie_ratio`` is not used).
 
     Args:
-        importance: modality -> mean ``|Shapley value|`` (or any importance).
+        importance: modality -> importance (larger = more important).
         strength: modality -> the generator's strength knob.
+        informativeness: modality -> exact signal-to-noise ratio, or None.
+        tie_ratio: truths within this factor count as tied (>= 1).
     Returns:
         :class:`RankingScore`.
     """
+    if tie_ratio < 1:
+        raise ValueError(f"tie_ratio must be >= 1, got {tie_ratio}")
     mods = [m for m in MODALITIES if m in importance]
     imp = np.array([importance[m] for m in mods], dtype=float)
-    st = np.array([strength[m] for m in mods], dtype=float)
     if not np.isfinite(imp).all():
         raise ValueError(f"importance has non-finite values: {dict(importance)}")
-    ri, rs = _ranks(imp), _ranks(st)
-    if ri.std() == 0 or rs.std() == 0:
-        rho = float("nan")
-    else:
-        rho = float(np.corrcoef(ri, rs)[0, 1])
-    by_importance = st[np.argsort(-imp, kind="mergesort")]
-    correct = bool(np.all(np.diff(by_importance) <= 0))
+    truth_map = informativeness if informativeness is not None else strength
+    truth = np.array([truth_map[m] for m in mods], dtype=float)
+    ratio = tie_ratio if informativeness is not None else 1.0
+    ri, rt = _ranks(imp), _ranks(_tie_groups(truth, ratio))
+    rho = float("nan") if ri.std() == 0 or rt.std() == 0 else float(np.corrcoef(ri, rt)[0, 1])
+    correct = all(
+        imp[i] > imp[j]
+        for i in range(len(mods))
+        for j in range(len(mods))
+        if truth[i] > 0 and (truth[j] == 0 or truth[i] > ratio * truth[j]) and truth[i] > truth[j]
+    )
     return RankingScore(
         importance={m: float(v) for m, v in zip(mods, imp, strict=True)},
-        strength={m: float(v) for m, v in zip(mods, st, strict=True)},
+        strength={m: float(strength[m]) for m in mods},
         spearman=rho,
-        correct=correct,
+        correct=bool(correct),
+        informativeness=None
+        if informativeness is None
+        else {m: float(informativeness[m]) for m in mods},
+        tie_ratio=ratio,
     )
 
 

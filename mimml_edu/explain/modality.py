@@ -18,6 +18,9 @@ They add up to ``v(all) - v(none)`` (efficiency). Two ways to remove a modality:
 :func:`captum_modality_attributions` computes the same quantities with Captum's
 ``ShapleyValues`` and ``FeatureAblation`` over three feature groups (one per modality);
 ``FeatureAblation`` is leave-one-out (``v(all) - v(all - m)``), not Shapley.
+
+:func:`loss_shapley` turns the per-session coalition values into one *global* importance
+per modality: the Shapley value of how much the modality lowers the loss (SAGE).
 """
 
 from __future__ import annotations
@@ -194,6 +197,49 @@ def modality_shapley(
         full=values[frozenset(MODALITIES)],
         empty=values[frozenset()],
     )
+
+
+def loss_shapley(
+    coalitions: list[dict[frozenset, float]], labels: np.ndarray, *, target: str = "logit"
+) -> dict[str, float]:
+    """Global importance: exact Shapley values of the *loss reduction* over the modalities.
+
+    Per-session Shapley values say how far each modality moves the output; a model that
+    reacts to noise in a modality moves its output a lot without predicting better. This is
+    the SAGE idea (Covert et al., 2020) with the three modalities as players: the value of a
+    coalition ``S`` is ``V(S) = L(none) - L(S)``, where ``L`` is the class-balanced
+    cross-entropy of the session-level predictions with the modalities outside ``S``
+    removed (as in the per-session values). A modality that helps gets a positive value, one
+    the model reacts to without gain gets about 0, one that misleads it a negative value.
+    The values add up to ``L(none) - L(all)``.
+
+    Args:
+        coalitions: per session, coalition -> session-level output
+            (``ModalityShapley.coalitions``).
+        labels: ``(n,)`` 0/1 labels of those sessions (both classes needed).
+        target: ``logit`` (outputs are log-odds) or ``prob`` (probabilities).
+    Returns:
+        modality -> global Shapley value of the loss reduction (nats).
+    """
+    labels = np.asarray(labels, dtype=int)
+    if len(coalitions) != len(labels):
+        raise ValueError(f"{len(coalitions)} sessions of values but {len(labels)} labels")
+    if target not in ("logit", "prob"):
+        raise ValueError(f"loss_shapley needs target 'logit' or 'prob', got {target!r}")
+    if not ((labels == 0).any() and (labels == 1).any()):
+        raise ValueError("loss_shapley needs sessions of both classes")
+    keys = list(coalitions[0])
+    out = np.array([[c[k] for k in keys] for c in coalitions], dtype=float)  # (n, 8)
+    if target == "logit":  # log sigmoid(+-x), stable
+        log_p1, log_p0 = -np.logaddexp(0.0, -out), -np.logaddexp(0.0, out)
+    else:
+        p = np.clip(out, 1e-7, 1 - 1e-7)
+        log_p1, log_p0 = np.log(p), np.log1p(-p)
+    nll = np.where(labels[:, None] == 1, -log_p1, -log_p0)  # (n, 8)
+    loss = 0.5 * (nll[labels == 1].mean(axis=0) + nll[labels == 0].mean(axis=0))  # (8,)
+    by_key = dict(zip(keys, loss, strict=True))
+    empty = by_key[frozenset()]
+    return shapley_from_values({k: float(empty - v) for k, v in by_key.items()})
 
 
 def modality_feature_mask(inputs: SessionInputs) -> tuple[torch.Tensor, ...]:

@@ -30,7 +30,7 @@ from mimml_edu.explain.faithfulness import (
     turn_scores,
 )
 from mimml_edu.explain.inputs import session_inputs
-from mimml_edu.explain.modality import ModalityShapley, modality_shapley
+from mimml_edu.explain.modality import ModalityShapley, loss_shapley, modality_shapley
 from mimml_edu.explain.turns import TurnAttribution, integrated_gradients, turn_occlusion
 
 #: Turn scores :meth:`CorpusExplanation.turn_aurocs` can use.
@@ -45,19 +45,25 @@ class GroundTruth:
         signal_turns: session id -> (n_turns,) bool.
         signal_channels: modality -> (d_m,) bool.
         strength: modality -> the generator's strength knob.
+        informativeness: modality -> the generator's exact signal-to-noise ratio
+            (:func:`~mimml_edu.data.synthetic.modality_informativeness`), or None.
     """
 
     signal_turns: dict[str, np.ndarray]
     signal_channels: dict[str, np.ndarray]
     strength: dict[str, float]
+    informativeness: dict[str, float] | None = None
 
     @classmethod
     def from_corpus(cls, corpus) -> GroundTruth:
         """From a :class:`~mimml_edu.data.synthetic.SyntheticCorpus`."""
+        from mimml_edu.data.synthetic import modality_informativeness
+
         return cls(
             signal_turns=dict(corpus.signal_turns),
             signal_channels=dict(corpus.signal_channels),
             strength=dict(corpus.config.strength),
+            informativeness=modality_informativeness(corpus.sessions, corpus.config),
         )
 
 
@@ -97,11 +103,33 @@ class CorpusExplanation:
         """(d_m,) mean over sessions of ``|IG attribution summed over turns|`` per channel."""
         return np.mean([np.abs(e.ig.channel_attribution(modality)) for e in self.sessions], 0)
 
-    def ranking(self) -> RankingScore | None:
-        """Modality importance (mean ``|Shapley|``) against the generator's strengths."""
+    def global_importance(self) -> dict[str, float]:
+        """modality -> Shapley value of the loss reduction over these sessions (SAGE; see
+        :func:`~mimml_edu.explain.modality.loss_shapley`). Needs labels of both classes."""
+        labels = np.array([e.session.label for e in self.sessions])
+        return loss_shapley(
+            [e.shapley.coalitions for e in self.sessions], labels, target=self.target
+        )
+
+    def ranking(self, importance: str = "loss") -> RankingScore | None:
+        """Modality importance against what the generator knows (None without truth).
+
+        Args:
+            importance: ``loss`` (default; :meth:`global_importance`: how much each modality
+                improves the predictions) or ``abs_shapley`` (mean ``|Shapley value|``: how far
+                it moves the output, which a model reacting to noise also does).
+        """
         if self.truth is None:
             return None
-        return modality_ranking(self.mean_shapley(absolute=True), self.truth.strength)
+        if importance == "loss":
+            values = self.global_importance()
+        elif importance == "abs_shapley":
+            values = self.mean_shapley(absolute=True)
+        else:
+            raise ValueError(f"importance must be 'loss' or 'abs_shapley', got {importance!r}")
+        return modality_ranking(
+            values, self.truth.strength, informativeness=self.truth.informativeness
+        )
 
     def turn_aurocs(self, method: str = "ig", *, score: str = "support") -> np.ndarray:
         """(n_sessions,) per-session turn AUROC (NaN without truth or for one-class sessions).
@@ -176,8 +204,12 @@ class CorpusExplanation:
                     "insertion_auc": mean_ignoring_nan([c.insertion_auc for c in got]),
                 }
         out["deletion_insertion"] = curves
+        labels = np.array([e.session.label for e in self.sessions])
+        if self.target in ("logit", "prob") and len(set(labels.tolist()) & {0, 1}) == 2:
+            out["shapley_loss"] = self.global_importance()
         if self.truth is not None:
-            ranking = self.ranking()
+            ranking = self.ranking("loss" if "shapley_loss" in out else "abs_shapley")
+            by_abs = self.ranking("abs_shapley")
             out["faithfulness"] = {
                 "turn_auroc_ig": mean_ignoring_nan(self.turn_aurocs("ig")),
                 "turn_auroc_occlusion": mean_ignoring_nan(self.turn_aurocs("occlusion")),
@@ -193,9 +225,12 @@ class CorpusExplanation:
                     for m in MODALITIES
                 },
                 "modality_ranking": {
+                    "importance": "shapley_loss" if "shapley_loss" in out else "shapley_mean_abs",
                     "strength": ranking.strength,
+                    "informativeness": ranking.informativeness,
                     "spearman": ranking.spearman,
                     "correct": ranking.correct,
+                    "correct_by_mean_abs_shapley": by_abs.correct,
                 },
             }
         return out
