@@ -278,27 +278,30 @@ def viterbi_banded(observation: np.ndarray, local: np.ndarray, switch: np.ndarra
                 # the same product and epsilon as np.log(np.kron(switch, local) + tiny)
                 trans = switch[a, b] * local[k[ok], np.flatnonzero(ok)]
                 log_trans[b, ok, a, o] = np.log(trans + tiny)
-    log_trans = log_trans.reshape(2, n, 2 * width)  # [b, j, (a, o)]
-    source = source.reshape(n, 2 * width)
-    rows = np.arange(m)
+    source = np.tile(source.reshape(n, 2 * width), (2, 1)).reshape(-1)  # (m * 2 width,)
     outside = np.log(0.0 + tiny)  # out-of-band transitions, as in librosa
     log_obs = np.log(observation + tiny).T  # (T, 2n)
     value = log_obs[0] + np.log(np.ones(m) / m + tiny)  # (2n,)
     ptr = np.empty((n_steps, m), dtype=np.int64)
     pad = np.full((2, n + 2 * half), -np.inf)  # previous values, -inf beyond the bins
     window = np.lib.stride_tricks.sliding_window_view(pad, width, axis=1)  # view [a, j, o]
+    window = window.transpose(1, 0, 2)[None]  # view [1, j, a, o] of pad
+    cand = np.empty((2, n, 2, width))  # [b, j, a, o]
+    flat = cand.reshape(m, 2 * width)  # a view: row = destination, column = candidate
+    first = np.arange(m) * 2 * width
     for t in range(1, n_steps):
         pad[:, half : half + n] = value.reshape(2, n)
-        cand = window.transpose(1, 0, 2).reshape(1, n, 2 * width) + log_trans  # [b, j, c]
-        cand = cand.reshape(m, 2 * width)
-        best = cand.argmax(axis=1)  # (2n,): the first maximum is the lowest state
-        inband = cand[rows, best]
-        k_in = source[rows % n, best]
+        np.add(window, log_trans, out=cand)
+        pick = first + flat.argmax(axis=1)  # the first maximum is the lowest state
+        inband, k_in = flat.take(pick), source[pick]  # (2n,) each
         k_all = int(np.argmax(value))  # the best state reaches any state with log(tiny)
         out = value[k_all] + outside
-        use_out = (out > inband) | ((out == inband) & (k_all < k_in))
-        ptr[t] = np.where(use_out, k_all, k_in)
-        value = log_obs[t] + np.where(use_out, out, inband)
+        if inband.min() <= out:  # rare: some state is better reached out of band
+            use_out = (out > inband) | ((out == inband) & (k_all < k_in))
+            k_in = np.where(use_out, k_all, k_in)
+            inband = np.where(use_out, out, inband)
+        ptr[t] = k_in
+        value = log_obs[t] + inband
     states = np.empty(n_steps, dtype=np.int64)
     states[-1] = int(np.argmax(value))
     for t in range(n_steps - 1, 0, -1):
