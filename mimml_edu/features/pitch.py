@@ -282,7 +282,7 @@ def viterbi_banded(observation: np.ndarray, local: np.ndarray, switch: np.ndarra
     outside = np.log(0.0 + tiny)  # out-of-band transitions, as in librosa
     log_obs = np.log(observation + tiny).T  # (T, 2n)
     value = log_obs[0] + np.log(np.ones(m) / m + tiny)  # (2n,)
-    ptr = np.empty((n_steps, m), dtype=np.int64)
+    ptr = np.empty((n_steps, m), dtype=np.uint16 if m < 2**16 else np.int64)
     pad = np.full((2, n + 2 * half), -np.inf)  # previous values, -inf beyond the bins
     window = np.lib.stride_tricks.sliding_window_view(pad, width, axis=1)  # view [a, j, o]
     window = window.transpose(1, 0, 2)[None]  # view [1, j, a, o] of pad
