@@ -180,7 +180,8 @@ def trough_probabilities(
 
     For threshold ``s`` (prior ``beta_probs``), the troughs below ``s``, ranked by lag
     ``r = 0, 1, ...``, get Boltzmann weights ``(1 - e^-2) / (1 - e^-2N) e^-2r`` (``N``
-    troughs below ``s``); if none is below, the deepest trough gets ``NO_TROUGH_PROB``.
+    troughs below ``s``); for a threshold that no trough is below, the deepest trough gets
+    ``NO_TROUGH_PROB`` times that threshold's prior mass.
 
     Args:
         yin: ``(P, T)`` difference function.
@@ -203,20 +204,29 @@ def trough_probabilities(
     some = first_below < n_thr
     frame_of, lag_of, first_below = frame_of[some], lag_of[some], first_below[some]  # (K,)
     if len(first_below):
-        below = np.arange(n_thr)[:, None] >= first_below[None, :]  # (n, K)
-        count = np.cumsum(below, axis=1, dtype=np.int32)  # (n, K), running over frames
-        starts = np.flatnonzero(np.r_[True, frame_of[1:] != frame_of[:-1]])  # frame's first
-        sizes = np.diff(np.r_[starts, len(first_below)])  # troughs per frame
-        before = count[:, starts] - below[:, starts]  # (n, frames) counted in earlier frames
-        n_below = np.repeat(count[:, starts + sizes - 1] - before, sizes, axis=1)  # (n, K)
-        rank = count - np.repeat(before, sizes, axis=1) - 1  # (n, K) among those below
+        # the (trough, threshold) pairs with the trough below the threshold: about a tenth
+        # of all pairs, since most troughs are shallow and lie below the top few only
+        n_pairs = n_thr - first_below  # (K,) thresholds each trough is below
+        pair = np.repeat(np.arange(len(first_below)), n_pairs)  # (Q,) trough of each pair
+        offset = np.cumsum(n_pairs) - n_pairs  # (K,) first pair of each trough
+        level = first_below[pair] + np.arange(len(pair)) - offset[pair]  # (Q,) threshold
+        # group the pairs by (frame, threshold); a stable sort keeps lags ascending inside
+        group = frame_of[pair] * n_thr + level  # (Q,)
+        order = np.argsort(group, kind="stable")
+        sorted_group = group[order]
+        first = np.r_[True, sorted_group[1:] != sorted_group[:-1]]  # first of each group
+        start = np.flatnonzero(first)  # (G,)
+        size = np.diff(np.r_[start, len(pair)])  # (G,) troughs below, per frame and threshold
+        rank = np.empty(len(pair), dtype=np.int64)
+        rank[order] = np.arange(len(pair)) - np.repeat(start, size)  # rank among those below
+        n_below = np.empty(len(pair), dtype=np.int64)
+        n_below[order] = np.repeat(size, size)
         # scipy.stats.boltzmann.pmf(rank, lam, n_below), from tables over small integers
         lam = BOLTZMANN_PARAMETER
         fact = np.r_[0.0, (1 - np.exp(-lam)) / (1 - np.exp(-lam * np.arange(1, n_lags + 1)))]
         decay = np.exp(-lam * np.arange(n_lags))  # (P,)
-        prior = fact[n_below] * decay[np.maximum(rank, 0)]  # (n, K)
-        prior[~below] = 0.0
-        probs[lag_of, frame_of] = beta_probs.dot(prior)
+        weight = beta_probs[level] * (fact[n_below] * decay[rank])  # (Q,)
+        probs[lag_of, frame_of] = np.bincount(pair, weights=weight, minlength=len(first_below))
     # the deepest trough (first one if tied) also takes the thresholds it is not below
     deepest = np.argmin(np.where(trough, yin, np.inf), axis=0)  # (T,)
     cols = np.flatnonzero(trough.any(axis=0))
