@@ -10,8 +10,9 @@ arithmetic for each, only organised for speed:
    each of 100 thresholds (with a Beta(2, 18) prior over them) the troughs below it share
    the probability with a Boltzmann prior favouring short periods. librosa loops over
    frames in Python and calls ``scipy.stats.boltzmann.pmf`` once per frame, which was
-   two thirds of the audio extractor's time; here all troughs of a block are scored at
-   once with the same formula.
+   two thirds of the audio extractor's time. Here the (trough, threshold) pairs of a
+   block of frames with the trough below the threshold (about a tenth of all pairs:
+   most troughs are shallow) are scored at once with the same formula.
 3. **Viterbi** over ``2 * n_bins`` states (voiced/unvoiced x pitch bin). The transition
    matrix is librosa's, ``kron(switch, local)``, where ``local`` lets the pitch move at
    most ``max_transition_rate`` octaves per second: a band. librosa's Viterbi scans all
@@ -19,7 +20,7 @@ arithmetic for each, only organised for speed:
    adds the one out-of-band candidate (the best previous state, with librosa's
    ``log(tiny)`` transition), so it returns the same path.
 
-``tests/test_features_pitch.py`` checks :func:`pyin` against ``librosa.pyin``.
+``tests/test_features_audio_pitch.py`` checks :func:`pyin` against ``librosa.pyin``.
 """
 
 from __future__ import annotations
