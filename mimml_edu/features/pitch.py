@@ -289,32 +289,35 @@ def viterbi_banded(observation: np.ndarray, local: np.ndarray, switch: np.ndarra
                 # the same product and epsilon as np.log(np.kron(switch, local) + tiny)
                 trans = switch[a, b] * local[k[ok], np.flatnonzero(ok)]
                 log_trans[b, ok, a, o] = np.log(trans + tiny)
-    source = np.tile(source.reshape(n, 2 * width), (2, 1)).reshape(-1)  # (m * 2 width,)
+    index = np.uint16 if m < 2**16 else np.int64
+    source = np.tile(source.reshape(n, 2 * width), (2, 1)).reshape(-1).astype(index)
     outside = np.log(0.0 + tiny)  # out-of-band transitions, as in librosa
-    log_obs = np.log(observation + tiny).T  # (T, 2n)
-    value = log_obs[0] + np.log(np.ones(m) / m + tiny)  # (2n,)
-    ptr = np.empty((n_steps, m), dtype=np.uint16 if m < 2**16 else np.int64)
-    pad = np.full((2, n + 2 * half), -np.inf)  # previous values, -inf beyond the bins
+    log_obs = np.log(observation + tiny).T.reshape(n_steps, 2, n)  # (T, 2, n)
+    ptr = np.empty((n_steps, m), dtype=index)
+    pad = np.full((2, n + 2 * half), -np.inf)  # -inf beyond the bins on both sides
+    value = pad[:, half : half + n]  # (2, n) view: the current Viterbi values
+    value[...] = log_obs[0] + np.log(np.ones(m) / m + tiny).reshape(2, n)
     window = np.lib.stride_tricks.sliding_window_view(pad, width, axis=1)  # view [a, j, o]
     window = window.transpose(1, 0, 2)[None]  # view [1, j, a, o] of pad
     cand = np.empty((2, n, 2, width))  # [b, j, a, o]
     flat = cand.reshape(m, 2 * width)  # a view: row = destination, column = candidate
     first = np.arange(m) * 2 * width
+    best, pick, inband = np.empty(m, np.int64), np.empty(m, np.int64), np.empty(m)
     for t in range(1, n_steps):
-        pad[:, half : half + n] = value.reshape(2, n)
         np.add(window, log_trans, out=cand)
-        pick = first + flat.argmax(axis=1)  # the first maximum is the lowest state
-        inband, k_in = flat.take(pick), source[pick]  # (2n,) each
-        k_all = int(np.argmax(value))  # the best state reaches any state with log(tiny)
-        out = value[k_all] + outside
+        flat.argmax(axis=1, out=best)  # the first maximum is the lowest state
+        np.add(first, best, out=pick)
+        flat.take(pick, out=inband)  # (2n,) best in-band score of each state
+        source.take(pick, out=ptr[t])
+        out = value.max() + outside  # the best state reaches any state with log(tiny)
         if inband.min() <= out:  # rare: some state is better reached out of band
-            use_out = (out > inband) | ((out == inband) & (k_all < k_in))
-            k_in = np.where(use_out, k_all, k_in)
-            inband = np.where(use_out, out, inband)
-        ptr[t] = k_in
-        value = log_obs[t] + inband
+            k_all = int(np.argmax(value))  # the lowest best state (a * n + j)
+            use_out = (out > inband) | ((out == inband) & (k_all < ptr[t]))
+            ptr[t][use_out] = k_all
+            inband[use_out] = out
+        np.add(log_obs[t], inband.reshape(2, n), out=value)
     states = np.empty(n_steps, dtype=np.int64)
-    states[-1] = int(np.argmax(value))
+    states[-1] = int(np.argmax(value))  # (2, n) -> a * n + j
     for t in range(n_steps - 1, 0, -1):
         states[t - 1] = ptr[t, states[t]]
     return states
