@@ -8,7 +8,9 @@ first use):
 
 - audio: 16 kHz speech (the shipped ``s01`` recording tiled to ``--seconds``), (a) the
   whole recording, pitch tracked wherever it is not silent, and (b) the corpus reader's
-  path, pitch tracked only inside participant turns; as a multiple of real time;
+  path, pitch tracked only inside participant turns; as a multiple of real time; and the
+  pitch tracker alone, ``librosa.pyin`` against the package's ``features.pitch.pyin``
+  (with the share of frames where their tracks agree);
 - video: a 640x480, 30 frames/s clip of the astronaut face with head motion: decoding
   plus FaceLandmarker on every frame, in frames per second;
 - text: all-MiniLM-L6-v2 on transcript turns, batch 32, in turns per second;
@@ -76,6 +78,7 @@ def bench_audio(seconds: float) -> list[dict]:
     in_turns = _timed(lambda: audio.extract_frames(y, pitch_segments=turns), repeats=2)
     share = float((turns[:, 1] - turns[:, 0]).sum() / seconds)
     cpu_warm, cpu_whole, cpu_turns = CPU_TIMES[-3:]
+    pitch_rows, agree = _bench_pitch(y)
     return [
         {"what": "audio warm-up (numba compile, once per process)", "value": warm,
          "cpu": cpu_warm, "unit": "s"},
@@ -83,7 +86,32 @@ def bench_audio(seconds: float) -> list[dict]:
          "cpu": seconds / cpu_whole, "unit": "x real time"},
         {"what": f"audio, pitch in participant turns only ({share:.0%} of the time)",
          "value": seconds / in_turns, "cpu": seconds / cpu_turns, "unit": "x real time"},
+        *pitch_rows,
+        {"what": "  pitch tracks identical (voicing and F0 agree)", "value": agree,
+         "cpu": agree, "unit": "share of frames"},
     ]  # fmt: skip
+
+
+def _bench_pitch(y: np.ndarray) -> tuple[list[dict], float]:
+    """pYIN alone on the whole signal: librosa.pyin (used before) and features.pitch.pyin."""
+    import librosa
+
+    from mimml_edu.features import audio, pitch
+
+    config = audio.AudioConfig()
+    kw = dict(fmin=config.fmin_f0, fmax=config.fmax_f0, sr=config.sample_rate,
+              frame_length=config.pitch_frame_length, hop_length=config.pitch_hop_length,
+              resolution=config.pitch_resolution)  # fmt: skip
+    librosa.pyin(y[:32000], **kw)  # numba compile of librosa's Viterbi
+    seconds = len(y) / config.sample_rate
+    rows, tracks = [], []
+    for name, fn in (("librosa.pyin", librosa.pyin), ("features.pitch.pyin", pitch.pyin)):
+        wall = _timed(lambda fn=fn: tracks.append(fn(y, **kw)))
+        rows.append({"what": f"  pitch only, {name}", "value": seconds / wall,
+                     "cpu": seconds / CPU_TIMES[-1], "unit": "x real time"})  # fmt: skip
+    (f_a, v_a, _), (f_b, v_b, _) = tracks
+    agree = float(((v_a == v_b) & ((f_a == f_b) | ~v_a)).mean())
+    return rows, agree
 
 
 def _clip(path: Path, n_frames: int) -> None:
