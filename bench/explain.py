@@ -13,9 +13,14 @@ model of the default corpus). Each row reports
   in channels weighted by their corpus-level relevance (``relevant``); IG's unsigned
   ``|a_t - median|`` (``centred``) and ``|a_t|`` (``plain``) for comparison; channel AUROC
   per modality (see :mod:`mimml_edu.explain.faithfulness`);
-- the modality ranking (mean |Shapley| vs the generator's strengths: Spearman, correct?),
-  with modalities removed by drawing them from 8 training sessions (``background``), and,
-  for comparison, by the training mean (``rank_mean``);
+- the modality ranking: each modality's global importance, the Shapley value of how much
+  it lowers the class-balanced log-loss over the explained sessions (``sage_*``, SAGE),
+  against the generator's exact informativeness (``info_*``, the SNR of the oracle's
+  statistic; within a factor 1.25 = tied): Spearman, correct? Modalities are removed by
+  drawing them from 8 training sessions (``background``). For comparison, the ranking by
+  mean |Shapley| (``shap_*``, how far a modality moves the output:
+  ``ranking_abs_shapley_ok``) and by mean |Shapley| with the training-mean removal
+  against the strengths (``rank_mean_ok``, the earlier criterion);
 - IG's convergence delta relative to ``|F(x) - F(baseline)|`` (median, max, share < 1 %),
   with ``--n-steps`` Gauss-Legendre steps (default 128);
 - deletion/insertion areas (|change| of the log-odds; larger = better) for the IG, random
@@ -114,6 +119,7 @@ def run_setting(name: str, knobs: dict, args: argparse.Namespace) -> dict:
         corpus.config.strength,
     )
     faith, ig, sec = s["faithfulness"], s["ig_convergence"], s["seconds_per_session"]
+    info = faith["modality_ranking"]["informativeness"] or {}
     oracle_single = _oracle_single_modality(corpus, args.seed)
     curves = s["deletion_insertion"]
     return {
@@ -131,8 +137,11 @@ def run_setting(name: str, knobs: dict, args: argparse.Namespace) -> dict:
         **_turn_diagnostics(result, corpus),
         **{f"chan_auroc_{m}": v for m, v in faith["channel_auroc_ig"].items()},
         **{f"shap_{m}": v for m, v in s["shapley_mean_abs"].items()},
+        **{f"sage_{m}": v for m, v in s.get("shapley_loss", {}).items()},
+        **{f"info_{m}": v for m, v in info.items()},
         "spearman": faith["modality_ranking"]["spearman"],
         "ranking_ok": faith["modality_ranking"]["correct"],
+        "ranking_abs_shapley_ok": faith["modality_ranking"]["correct_by_mean_abs_shapley"],
         "rank_mean_ok": rank_mean.correct,
         "zero_last": _zero_last(s["shapley_mean_abs"], corpus.config.strength),
         **{f"oracle_auroc_{m}": v for m, v in oracle_single.items()},
@@ -153,10 +162,12 @@ def run_setting(name: str, knobs: dict, args: argparse.Namespace) -> dict:
 
 
 def _turn_diagnostics(result, corpus) -> dict:
-    """Two references that use the truth (never targets): IG's support counted in the true
+    """References that use the truth (never targets): IG's support counted in the true
     signal channels only (how much the model's reaction to channels without signal costs),
-    and the data's own per-turn evidence ``|sum_m strength_m * sum_c w_c x_tc|`` (the
-    turn AUROC a detector that knew the channels would reach)."""
+    the data's own per-turn evidence ``|sum_m strength_m * sum_c w_c x_tc|`` (the turn AUROC
+    a detector that knew the channels would reach), and the ``relevant`` turn AUROC split by
+    whether the model classifies the session correctly (``n_wrong`` sessions it does not:
+    there the turns that support the wrong prediction are not the signal turns)."""
     truth_ch, strength = corpus.signal_channels, corpus.config.strength
     in_channels, data = [], []
     for e in result.sessions:
@@ -170,9 +181,19 @@ def _turn_diagnostics(result, corpus) -> dict:
             x = e.session.features[m][:, idx].astype(np.float64) @ signs
             evidence += strength[m] * np.where(e.session.masks[m], x, 0.0)
         data.append(turn_auroc(evidence, e.ig.present, signal, center=False))
+    relevant = result.turn_aurocs("ig", score="relevant")
+    correct = np.array(
+        [
+            prediction_direction(e.ig.output, "logit") == 2 * e.session.label - 1
+            for e in result.sessions
+        ]
+    )
     return {
         "diag_turn_auroc_signal_channels": mean_ignoring_nan(in_channels),
         "diag_turn_auroc_data": mean_ignoring_nan(data),
+        "diag_turn_auroc_relevant_correct": mean_ignoring_nan(relevant[correct]),
+        "diag_turn_auroc_relevant_wrong": mean_ignoring_nan(relevant[~correct]),
+        "n_wrong": int((~correct).sum()),
     }
 
 
@@ -214,7 +235,7 @@ def _ranking_finding(model, test, summary, strength, oracle_single, k, stride) -
     ranking = summary["faithfulness"]["modality_ranking"]
     if ranking["correct"]:
         return ""
-    importance = summary["shapley_mean_abs"]
+    importance = summary[ranking["importance"]]
     full = compute_metrics(to_sessions(predict_windows(model, test, k=k, stride=stride)))
     zero = [m for m in importance if strength[m] == 0]
     with_signal = [m for m in importance if strength[m] > 0]
