@@ -3,8 +3,8 @@
 Usage: ``python bench/features.py [--csv out.csv] [--seconds 60] [--frames 150]``
 
 Pins the process to one core (``sched_setaffinity``) and one thread per library, then
-measures, after a warm-up that is reported separately (librosa compiles with numba on
-first use):
+measures, after a warm-up that is reported separately (librosa loads its modules lazily
+on first use; ``librosa.pyin``, timed for comparison, also compiles its Viterbi with numba):
 
 - audio: 16 kHz speech (the shipped ``s01`` recording tiled to ``--seconds``), (a) the
   whole recording, pitch tracked wherever it is not silent, and (b) the corpus reader's
@@ -80,7 +80,7 @@ def bench_audio(seconds: float) -> list[dict]:
     cpu_warm, cpu_whole, cpu_turns = CPU_TIMES[-3:]
     pitch_rows, agree = _bench_pitch(y)
     return [
-        {"what": "audio warm-up (numba compile, once per process)", "value": warm,
+        {"what": "audio warm-up (librosa start-up, once per process)", "value": warm,
          "cpu": cpu_warm, "unit": "s"},
         {"what": "audio, whole recording", "value": seconds / whole,
          "cpu": seconds / cpu_whole, "unit": "x real time"},
