@@ -34,7 +34,8 @@ import numpy as np
 import torch
 
 from mimml_edu.config import Config
-from mimml_edu.data.synthetic import balanced_accuracy, make_corpus, oracle_posterior
+from mimml_edu.data.oracle import balanced_accuracy, oracle_posterior
+from mimml_edu.data.synthetic import make_corpus
 from mimml_edu.evaluate import evaluate
 from mimml_edu.train import fit
 

@@ -211,7 +211,7 @@ def oracle_metrics(
         ``accuracy``, ``balanced_accuracy``, ``f1_depressed``, ``f1_not_depressed``,
         ``macro_f1``, ``auroc``, ``phq_mae``, ``phq_rmse``.
     """
-    from mimml_edu.data.synthetic import oracle_posterior
+    from mimml_edu.data.oracle import oracle_posterior
     from mimml_edu.evaluate import METRICS, Predictions, compute_metrics
 
     sessions = corpus.sessions if split is None else corpus.split(split)

@@ -235,7 +235,8 @@ def test_loss_shapley_rewards_help_and_punishes_noise():
 
 
 def test_informativeness_is_zero_without_signal_and_tied_for_equal_views():
-    from mimml_edu.data.synthetic import make_corpus, modality_informativeness
+    from mimml_edu.data.oracle import modality_informativeness
+    from mimml_edu.data.synthetic import make_corpus
 
     corpus = make_corpus(60, seed=0, strength={"text": 1.0, "audio": 0.5, "video": 0.0})
     info = modality_informativeness(corpus.sessions, corpus.config)

@@ -3,7 +3,8 @@
 The unit of alignment is the participant turn: every modality is one feature vector
 per turn. See :mod:`mimml_edu.data.batch` for :class:`Session`, :class:`Window` and
 :class:`Batch`; :mod:`mimml_edu.data.synthetic` for the synthetic teaching corpus
-(:func:`make_corpus`); :mod:`mimml_edu.data.splits` for participant-level splits;
+(:func:`make_corpus`) and :mod:`mimml_edu.data.oracle` for its exact Bayes posterior;
+:mod:`mimml_edu.data.splits` for participant-level splits;
 :mod:`mimml_edu.data.channels` for the feature channel names and widths.
 """
 
@@ -28,6 +29,7 @@ _EXPORTS = {
     "SyntheticConfig": "synthetic",
     "SyntheticCorpus": "synthetic",
     "make_corpus": "synthetic",
+    "oracle_posterior": "oracle",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -238,7 +238,7 @@ def modality_ranking(
     """Compare the modalities' importance with what the generator knows.
 
     The truth is the generator's ``informativeness`` when given (see
-    :func:`~mimml_edu.data.synthetic.modality_informativeness`: the strength knob scales the
+    :func:`~mimml_edu.data.oracle.modality_informativeness`: the strength knob scales the
     latent noise with the signal, so two non-zero strengths can be equally informative),
     else the strength knobs. The ranking is correct when, for every pair whose truths differ
     by more than ``tie_ratio`` (or one is 0 and the other not), the more informative

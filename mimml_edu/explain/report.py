@@ -46,7 +46,7 @@ class GroundTruth:
         signal_channels: modality -> (d_m,) bool.
         strength: modality -> the generator's strength knob.
         informativeness: modality -> the generator's exact signal-to-noise ratio
-            (:func:`~mimml_edu.data.synthetic.modality_informativeness`), or None.
+            (:func:`~mimml_edu.data.oracle.modality_informativeness`), or None.
     """
 
     signal_turns: dict[str, np.ndarray]
@@ -57,7 +57,7 @@ class GroundTruth:
     @classmethod
     def from_corpus(cls, corpus) -> GroundTruth:
         """From a :class:`~mimml_edu.data.synthetic.SyntheticCorpus`."""
-        from mimml_edu.data.synthetic import modality_informativeness
+        from mimml_edu.data.oracle import modality_informativeness
 
         return cls(
             signal_turns=dict(corpus.signal_turns),
