@@ -167,10 +167,7 @@ def load_pretrained(
     Returns:
         (model in eval mode, its :class:`~mimml_edu.config.Config`, the checkpoint dict).
     """
-    import torch
-
-    from mimml_edu.config import Config
-    from mimml_edu.model import build_model
+    from mimml_edu.train import load_checkpoint
 
     path = checkpoint_path(name, directory)
     if not path.is_file():
@@ -180,17 +177,7 @@ def load_pretrained(
             )
         print(f"{path.name} not found: training it now (a few minutes)...", flush=True)
         train_recipe(name, directory=directory)
-    try:
-        record = torch.load(path, map_location=device, weights_only=True)
-    except Exception as err:  # torch raises several types for corrupt files
-        raise ValueError(f"{path}: not a readable checkpoint ({err})") from None
-    if not isinstance(record, dict) or record.get("format") != FORMAT:
-        raise ValueError(f"{path}: not a {FORMAT} checkpoint")
-    config = Config.from_dict(record["config"], where=f"{path} config")
-    model = build_model(config.model).to(device)
-    model.load_state_dict(record["model"])
-    model.eval()
-    return model, config, record
+    return load_checkpoint(path, device=device, fmt=FORMAT)
 
 
 def main(argv: list[str] | None = None) -> int:

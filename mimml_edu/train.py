@@ -99,9 +99,15 @@ def save_atomic(obj: dict, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def load_checkpoint(path: str | Path, *, device: str = "cpu") -> tuple[nn.Module, Config, dict]:
+def load_checkpoint(
+    path: str | Path, *, device: str = "cpu", fmt: str = CHECKPOINT_FORMAT
+) -> tuple[nn.Module, Config, dict]:
     """Load a checkpoint written by :func:`fit` (``best.pt`` or ``last.pt``).
 
+    Args:
+        path: the file.  device: where the model goes.
+        fmt: the ``format`` the file must declare (the chapter checkpoints of
+            :mod:`mimml_edu.pretrained` have their own).
     Returns:
         (model in eval mode, its config, the whole checkpoint dict).
     """
@@ -111,9 +117,9 @@ def load_checkpoint(path: str | Path, *, device: str = "cpu") -> tuple[nn.Module
     try:
         ckpt = torch.load(path, map_location=device, weights_only=True)
     except Exception as err:  # torch raises several types for corrupt files
-        raise ValueError(f"{path}: not a readable mimml-edu checkpoint ({err})") from None
-    if not isinstance(ckpt, dict) or ckpt.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"{path}: not a {CHECKPOINT_FORMAT} checkpoint")
+        raise ValueError(f"{path}: not a readable checkpoint ({err})") from None
+    if not isinstance(ckpt, dict) or ckpt.get("format") != fmt:
+        raise ValueError(f"{path}: not a {fmt} checkpoint")
     config = Config.from_dict(ckpt["config"], where=f"{path} config")
     model = build_model(config.model).to(device)
     model.load_state_dict(ckpt["model"])

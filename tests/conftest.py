@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 NETBLOCK = Path(__file__).resolve().parent / "netblock"
 
@@ -33,3 +35,14 @@ _ORDER = {"test_notebooks.py": 1, "test_book.py": 2}
 
 def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: _ORDER.get(Path(str(item.fspath)).name, 0))
+
+
+@pytest.fixture
+def one_thread():
+    """One torch thread for the test (small tensors: faster than two on a 2-core machine)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

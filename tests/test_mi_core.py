@@ -9,14 +9,7 @@ import torch
 
 from mimml_edu.objectives.mi import GaussianConditional, gaussian_log_prob, infonce
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Small tensors: one thread is faster than two on a shared 2-core machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_infonce_equals_cross_entropy_form():

@@ -14,14 +14,7 @@ from mimml_edu.objectives.mi_analysis import optimal_critic_estimates
 from mimml_edu.objectives.mi_exercises import check_infonce, check_mi_to_rho, check_nwj
 from mimml_edu.objectives.mi_train import train_staircase
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Small tensors: one thread is faster than two on a shared 2-core machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 SMALL = {"hidden": 16, "embed": 8, "layers": 1, "batch_size": 16}

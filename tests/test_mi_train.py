@@ -21,13 +21,7 @@ from mimml_edu.objectives.mi_train import (
 SMALL = {"hidden": 32, "embed": 16, "layers": 1, "lr": 2e-3, "batch_size": 32}
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Small tensors: one thread is faster than two on a shared 2-core machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.mark.parametrize("name", LOWER_BOUNDS)
