@@ -240,9 +240,9 @@ def modality_ranking(
     The truth is the generator's ``informativeness`` when given (see
     :func:`~mimml_edu.data.oracle.modality_informativeness`: the strength knob scales the
     latent noise with the signal, so two non-zero strengths can be equally informative),
-    else the strength knobs. The ranking is correct when, for every pair whose truths differ
-    by more than ``tie_ratio`` (or one is 0 and the other not), the more informative
-    modality has the larger importance; a pair within the ratio may come in either order.
+    else the strength knobs. Truths within ``tie_ratio`` of a larger one form one tie group
+    (0 never ties with a positive value); the ranking is correct when every modality of a
+    higher group has the larger importance; within a group any order is right.
     With the strengths as truth only exact ties count (``tie_ratio`` is not used).
 
     Args:
@@ -262,14 +262,11 @@ def modality_ranking(
     truth_map = informativeness if informativeness is not None else strength
     truth = np.array([truth_map[m] for m in mods], dtype=float)
     ratio = tie_ratio if informativeness is not None else 1.0
-    ri, rt = _ranks(imp), _ranks(_tie_groups(truth, ratio))
+    groups = _tie_groups(truth, ratio)
+    ri, rt = _ranks(imp), _ranks(groups)
     rho = float("nan") if ri.std() == 0 or rt.std() == 0 else float(np.corrcoef(ri, rt)[0, 1])
-    correct = all(
-        imp[i] > imp[j]
-        for i in range(len(mods))
-        for j in range(len(mods))
-        if truth[i] > 0 and (truth[j] == 0 or truth[i] > ratio * truth[j]) and truth[i] > truth[j]
-    )
+    n = len(mods)
+    correct = all(imp[i] > imp[j] for i in range(n) for j in range(n) if groups[i] > groups[j])
     return RankingScore(
         importance={m: float(v) for m, v in zip(mods, imp, strict=True)},
         strength={m: float(strength[m]) for m in mods},
