@@ -264,13 +264,55 @@ def test_relevance_weighted_turns():
         relevance_weighted_turns(features, {"text": [0.0, 0.0], "audio": [0.0]})
 
 
+def _fake_ig(session_id: str, output: float, text: np.ndarray) -> ex.TurnAttribution:
+    features = {"text": text, "audio": np.zeros((len(text), 1)), "video": np.zeros((len(text), 1))}
+    turns = np.stack([features[m].sum(axis=1) for m in MODALITIES], axis=1)
+    return ex.TurnAttribution(
+        session_id=session_id,
+        method="ig",
+        target="logit",
+        features=features,
+        turns=turns,
+        turn_total=turns.sum(axis=1),
+        present=np.ones(len(text), bool),
+        output=output,
+        baseline_output=0.0,
+    )
+
+
+def test_channel_support_keeps_consistent_channels_and_drops_noise():
+    from mimml_edu.explain.report import CorpusExplanation, SessionExplanation
+
+    # channel 0 pushes towards the predicted class in both sessions; channel 1 is as loud
+    # but pushes for the prediction in one session and against it in the other
+    a = _fake_ig("A", 2.0, np.array([[1.0, 3.0], [1.0, 0.0]]))  # predicts depressed
+    b = _fake_ig("B", -2.0, np.array([[-2.0, 3.0], [0.0, 0.0]]))  # predicts not
+    result = CorpusExplanation(
+        sessions=[SessionExplanation(None, None, ig, None) for ig in (a, b)], target="logit"
+    )
+    np.testing.assert_allclose(result.channel_attribution("text"), [2.0, 3.0])
+    np.testing.assert_allclose(result.channel_support("text"), [2.0, 0.0])
+    np.testing.assert_allclose(result.turn_relevance()["text"], [2.0, 0.0])
+    against = _fake_ig("C", -2.0, np.array([[1.0, 0.0]]))  # channel 0 against the prediction
+    lone = CorpusExplanation(
+        sessions=[SessionExplanation(None, None, against, None)], target="logit"
+    )
+    assert lone.channel_support("text")[0] == -1.0 and lone.turn_relevance()["text"][0] == 0.0
+
+
 def test_corpus_turn_scores_agree_with_the_functions(setup):
     model, corpus, _, _ = setup
     truth = ex.GroundTruth.from_corpus(corpus)
     result = ex.explain_sessions(
         model, corpus.sessions[:3], truth=truth, k=8, n_steps=8, curves=False, progress=False
     )
-    relevance = {m: result.channel_attribution(m) for m in MODALITIES}
+    relevance = {}  # computed here from its definition: mean support, clipped at 0
+    for m in MODALITIES:
+        support = [
+            e.ig.channel_attribution(m) * ex.prediction_direction(e.ig.output, "logit")
+            for e in result.sessions
+        ]
+        relevance[m] = np.clip(np.mean(support, axis=0), 0.0, None)
     from mimml_edu.explain.faithfulness import relevance_weighted_turns
 
     for score in ("support", "relevant", "centred", "plain"):

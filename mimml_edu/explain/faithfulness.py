@@ -13,7 +13,8 @@ is. So an explanation can be *checked*:
   on the order of the scores within a session, so an offset that every turn shares (every
   turn differs from the training-mean baseline) cannot change it.
   :func:`relevance_weighted_turns` gives a variant of ``a_t`` that counts each channel by
-  its corpus-level relevance (the benchmark's ``relevant`` score).
+  its corpus-level relevance, how much it supports the predictions on average (the
+  benchmark's ``relevant`` score).
   Two unsigned scores are kept for comparison (the benchmark reports all three):
   ``|a_t - median_s(a_s)|`` ("centred": the turns that stand out from the session's median
   turn, in either direction) and the plain ``|a_t|``. The centred score needs the signal
@@ -79,11 +80,14 @@ def relevance_weighted_turns(
     signal (384 text channels, 107 training interviews), those reactions are noise that
     cancels over a session's turns (the session output hardly depends on them) but not
     within one turn, and it can drown the signal channels. Weighting channel ``c`` by its
-    relevance ``r_c`` (the mean over sessions of ``|sum_t a_tc|``,
-    :meth:`~mimml_edu.explain.report.CorpusExplanation.channel_attribution`, computed from
-    the attributions alone) counts each turn's evidence in the channels the prediction
-    rests on. The weights are scaled to average 1 over all channels, so uniform relevance
-    gives back ``a_t``.
+    relevance ``r_c`` counts each turn's evidence in the channels the predictions rest on.
+    The benchmark and :meth:`~mimml_edu.explain.report.CorpusExplanation.turn_aurocs` use
+    the channel's mean support for the prediction over the explained sessions, clipped at 0
+    (:meth:`~mimml_edu.explain.report.CorpusExplanation.turn_relevance`, computed from the
+    attributions alone): a channel the model reacts to but whose pushes average out over
+    sessions (noise) gets little weight, which the mean of ``|sum_t a_tc|`` would not give
+    it. The weights are scaled to average 1 over all channels, so uniform relevance gives
+    back ``a_t``.
 
     Args:
         features: modality -> (n_turns, d_m) IG attribution per turn and channel.

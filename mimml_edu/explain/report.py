@@ -103,6 +103,29 @@ class CorpusExplanation:
         """(d_m,) mean over sessions of ``|IG attribution summed over turns|`` per channel."""
         return np.mean([np.abs(e.ig.channel_attribution(modality)) for e in self.sessions], 0)
 
+    def channel_support(self, modality: str) -> np.ndarray:
+        """(d_m,) mean over sessions of each channel's support for the prediction.
+
+        A session's channel attribution (IG summed over turns) times the predicted class's
+        sign (:func:`~mimml_edu.explain.faithfulness.prediction_direction`): positive where
+        the channel pushed the output towards the class the model chose. A channel the
+        predictions rest on does so in most sessions, so its mean is large; a channel whose
+        attribution is the model's reaction to noise pushes either way and averages out
+        (:meth:`channel_attribution`, the mean of ``|.|``, keeps it). Sessions on the
+        threshold, and targets without a threshold, count as zero.
+        """
+        values = []
+        for e in self.sessions:
+            direction = prediction_direction(e.ig.output, e.ig.target) or 0.0
+            values.append(e.ig.channel_attribution(modality) * direction)
+        return np.mean(values, axis=0)
+
+    def turn_relevance(self) -> dict[str, np.ndarray]:
+        """modality -> (d_m,) the channel weights of the ``relevant`` turn score:
+        :meth:`channel_support` clipped at 0 (channels that on average push against the
+        prediction get no weight)."""
+        return {m: np.clip(self.channel_support(m), 0.0, None) for m in MODALITIES}
+
     def global_importance(self) -> dict[str, float]:
         """modality -> Shapley value of the loss reduction over these sessions (SAGE; see
         :func:`~mimml_edu.explain.modality.loss_shapley`). Needs labels of both classes."""
@@ -138,8 +161,9 @@ class CorpusExplanation:
             method: ``ig`` or ``occlusion``.
             score: ``support`` (``a_t`` times the predicted class's sign; the default),
                 ``relevant`` (the same support with ``a_t`` summed over channels weighted by
-                :meth:`channel_attribution`, IG only: see
-                :func:`~mimml_edu.explain.faithfulness.relevance_weighted_turns`),
+                :meth:`turn_relevance`, IG only: see
+                :func:`~mimml_edu.explain.faithfulness.relevance_weighted_turns`; NaN
+                everywhere when no channel supports the predictions on average),
                 ``centred`` (``|a_t - median|``) or ``plain`` (``|a_t|``); see
                 :mod:`~mimml_edu.explain.faithfulness`.
         """
@@ -149,7 +173,9 @@ class CorpusExplanation:
             raise ValueError("score='relevant' needs per-channel attributions (method='ig')")
         relevance = None
         if score == "relevant":
-            relevance = {m: self.channel_attribution(m) for m in MODALITIES}
+            relevance = self.turn_relevance()
+            if not any(r.any() for r in relevance.values()):
+                return np.full(len(self.sessions), np.nan)
         out = []
         for e in self.sessions:
             attr = e.ig if method == "ig" else e.occlusion
