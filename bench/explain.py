@@ -177,22 +177,21 @@ def _turn_diagnostics(result, corpus) -> dict:
     """References that use the truth (never targets): IG's support counted in the true
     signal channels only (how much the model's reaction to channels without signal costs),
     the data's own per-turn evidence ``|sum_m strength_m * sum_c w_c x_tc|`` (the turn AUROC
-    a detector that knew the channels would reach), and the ``relevant`` turn AUROC split by
+    a detector that knew the channels would reach), the same evidence signed by the model's
+    prediction (the ceiling for any score that, like ``support``, takes the direction from
+    the prediction), and the ``relevant`` turn AUROC split by
     whether the model classifies the session correctly (``n_wrong`` sessions it does not:
     there the turns that support the wrong prediction are not the signal turns)."""
     truth_ch, strength = corpus.signal_channels, corpus.config.strength
-    in_channels, data = [], []
+    in_channels, data, data_signed = [], [], []
     for e in result.sessions:
         signal = corpus.signal_turns[e.session.session_id]
         direction = prediction_direction(e.ig.output, "logit")
         total = sum(e.ig.features[m][:, truth_ch[m]].sum(axis=1) for m in MODALITIES)
         in_channels.append(turn_auroc(total, e.ig.present, signal, direction=direction))
-        evidence = np.zeros(e.session.n_turns)
-        for m in MODALITIES:
-            idx, signs = signal_weights(m)
-            x = e.session.features[m][:, idx].astype(np.float64) @ signs
-            evidence += strength[m] * np.where(e.session.masks[m], x, 0.0)
+        evidence = _data_evidence(e.session, strength)
         data.append(turn_auroc(evidence, e.ig.present, signal, center=False))
+        data_signed.append(turn_auroc(evidence, e.ig.present, signal, direction=direction))
     relevant = result.turn_aurocs("ig", score="relevant")
     by_magnitude = {m: result.channel_attribution(m) for m in MODALITIES}
     magnitude = []  # the relevant score with the earlier weights, mean |channel attribution|
@@ -210,11 +209,22 @@ def _turn_diagnostics(result, corpus) -> dict:
     return {
         "diag_turn_auroc_signal_channels": mean_ignoring_nan(in_channels),
         "diag_turn_auroc_data": mean_ignoring_nan(data),
+        "diag_turn_auroc_data_pred_sign": mean_ignoring_nan(data_signed),
         "diag_turn_auroc_relevant_by_magnitude": mean_ignoring_nan(magnitude),
         "diag_turn_auroc_relevant_correct": mean_ignoring_nan(relevant[correct]),
         "diag_turn_auroc_relevant_wrong": mean_ignoring_nan(relevant[~correct]),
         "n_wrong": int((~correct).sum()),
     }
+
+
+def _data_evidence(session, strength: dict[str, float]) -> np.ndarray:
+    """(n_turns,) ``sum_m strength_m * sum_c w_c x_tc`` over the true signal channels."""
+    evidence = np.zeros(session.n_turns)
+    for m in MODALITIES:
+        idx, signs = signal_weights(m)
+        x = session.features[m][:, idx].astype(np.float64) @ signs
+        evidence += strength[m] * np.where(session.masks[m], x, 0.0)
+    return evidence
 
 
 def _fresh_turns(model, corpus, args) -> dict:
@@ -241,8 +251,18 @@ def _fresh_turns(model, corpus, args) -> dict:
             for e in result.sessions
         ]
     )
+    ceiling = [
+        turn_auroc(
+            _data_evidence(e.session, corpus.config.strength),
+            e.ig.present,
+            fresh.signal_turns[e.session.session_id],
+            direction=prediction_direction(e.ig.output, "logit"),
+        )
+        for e in result.sessions
+    ]
     return {
         "fresh_n": len(result.sessions),
+        "fresh_diag_data_pred_sign": mean_ignoring_nan(ceiling),
         "fresh_turn_auroc_ig_relevant": mean_ignoring_nan(relevant),
         "fresh_turn_auroc_ig_relevant_se": float(np.nanstd(relevant, ddof=1))
         / np.sqrt(np.isfinite(relevant).sum()),
