@@ -31,7 +31,9 @@ model of the default corpus). Each row reports
 
 ``--train-seeds 0 1 2 3 4`` trains each setting's model once per seed on the same corpus
 (``--seed``) and prints the spread over the seeds at the end: one training run is one draw,
-and the turn AUROC of one model moves by a few hundredths from seed to seed. ``--fresh N``
+and the turn AUROC of one model moves by a few hundredths from seed to seed. ``--split dev``
+explains the dev split instead (where the turn score's channel weights were chosen:
+``relevant`` against ``diag_turn_auroc_relevant_by_magnitude``). ``--fresh N``
 adds the ``relevant`` turn AUROC on N new sessions from the same generator for each trained
 model (``fresh_*``), since 47 test sessions give about +-0.02.
 
@@ -105,7 +107,7 @@ def run_setting(name: str, knobs: dict, args: argparse.Namespace, train_seed: in
         fitted = fit(config, corpus.split("train"), corpus.split("dev"), progress=False)
         model, best_epoch = fitted.model, fitted.best_epoch
     train_s = time.perf_counter() - t0
-    test = corpus.split("test")
+    test = corpus.split(args.split)
     windows = predict_windows(model, test, k=k, stride=stride)
     model_auroc = compute_metrics(to_sessions(windows))["auroc"]
     result = explain_sessions(
@@ -135,7 +137,7 @@ def run_setting(name: str, knobs: dict, args: argparse.Namespace, train_seed: in
     return {
         "setting": name,
         "train_seed": train_seed if trained else None,
-        "oracle_bacc": corpus.oracle_balanced_accuracy("test"),
+        "oracle_bacc": corpus.oracle_balanced_accuracy(args.split),
         "model_auroc": model_auroc,
         "best_epoch": best_epoch,
         "train_s": train_s,
@@ -351,6 +353,12 @@ def main(argv: list[str] | None = None) -> int:
         help="train each setting's model once per seed on the same corpus (default: --seed)",
     )
     parser.add_argument("--settings", nargs="*", default=list(SETTINGS), choices=list(SETTINGS))
+    parser.add_argument(
+        "--split",
+        default="test",
+        choices=("test", "dev"),
+        help="the split explained (dev: where choices between scores are made)",
+    )
     parser.add_argument(
         "--fresh",
         type=int,
