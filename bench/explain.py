@@ -24,7 +24,8 @@ model of the default corpus). Each row reports
   ``ranking_abs_shapley_ok``) and by mean |Shapley| with the training-mean removal
   against the strengths (``rank_mean_ok``, the earlier criterion);
 - IG's convergence delta relative to ``|F(x) - F(baseline)|`` (median, max, share < 1 %),
-  with ``--n-steps`` Gauss-Legendre steps (default 128);
+  with ``--n-steps`` Gauss-Legendre steps (default 128), doubled for a session (up to
+  1024, ``ig_steps_max``) until its delta is under ``--ig-tolerance`` (default 1 %);
 - deletion/insertion areas (|change| of the log-odds; larger = better) for the IG, random
   and true-signal orderings;
 - seconds per session for each method.
@@ -118,6 +119,7 @@ def run_setting(name: str, knobs: dict, args: argparse.Namespace, train_seed: in
         k=k,
         stride=stride,
         n_steps=args.n_steps,
+        ig_tolerance=args.ig_tolerance or None,
         progress=False,
     )
     s = result.summary()
@@ -165,6 +167,7 @@ def run_setting(name: str, knobs: dict, args: argparse.Namespace, train_seed: in
         "ig_rel_delta_med": ig["relative_delta_median"],
         "ig_rel_delta_max": ig["relative_delta_max"],
         "ig_under_1pct": ig["share_under_1pct"],
+        "ig_steps_max": ig["steps_max"],
         "del_auc_ig": curves["ig"]["deletion_auc"],
         "del_auc_random": curves["random"]["deletion_auc"],
         "del_auc_truth": curves["truth"]["deletion_auc"],
@@ -242,6 +245,7 @@ def _fresh_turns(model, corpus, args) -> dict:
         truth=GroundTruth.from_corpus(fresh),
         background=corpus.split("train")[:8],
         n_steps=args.n_steps,
+        ig_tolerance=args.ig_tolerance or None,
         occlusion=False,
         curves=False,
         progress=False,
@@ -341,6 +345,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=30, help="at most; early stopping on dev")
     parser.add_argument("--max-sessions", type=int, default=0, help="0 = all test sessions")
     parser.add_argument("--n-steps", type=int, default=128)
+    parser.add_argument(
+        "--ig-tolerance",
+        type=float,
+        default=0.01,
+        help="double a session's IG steps (up to 1024) until the relative delta is at most "
+        "this (0 = fixed --n-steps)",
+    )
     parser.add_argument(
         "--dropout", type=float, default=ModelConfig.dropout, help="of the trained models"
     )

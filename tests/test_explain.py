@@ -140,6 +140,19 @@ def test_ig_completeness_and_window_bookkeeping(setup):
     assert ig.features["audio"].shape == (session.n_turns, session.dims()["audio"])
 
 
+def test_ig_tolerance_adds_steps_until_the_delta_is_small(setup):
+    model, _, _, inputs = setup
+    coarse = ex.integrated_gradients(model, inputs, n_steps=2)
+    assert coarse.n_steps == 2 and coarse.relative_delta > 0.001  # two steps are too few here
+    refined = ex.integrated_gradients(model, inputs, n_steps=2, tolerance=0.001)
+    assert refined.n_steps > 2 and refined.relative_delta <= 0.001
+    # the doubling stops at max_steps even when the tolerance is not reached
+    capped = ex.integrated_gradients(model, inputs, n_steps=2, tolerance=1e-12, max_steps=8)
+    assert capped.n_steps == 8
+    with pytest.raises(ValueError, match="tolerance"):
+        ex.integrated_gradients(model, inputs, tolerance=0.0)
+
+
 def test_mi_term_attributions(setup):
     model, _, _, inputs = setup
     assert ex.mi_terms(model) == [

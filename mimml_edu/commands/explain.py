@@ -37,6 +37,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="how modality Shapley values remove a modality (background: from 8 train sessions)",
     )
     parser.add_argument("--n-steps", type=int, default=64, help="Integrated Gradients steps")
+    parser.add_argument(
+        "--ig-tolerance",
+        type=float,
+        default=0.01,
+        help="double a session's IG steps (up to 1024) until |delta| <= this share of "
+        "|F(x) - F(baseline)| (0 = fixed --n-steps)",
+    )
     parser.add_argument("--out", default=None, help="folder for the figures (PNG)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -68,6 +75,12 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if not args.ig_tolerance >= 0:
+        print(
+            f"mimml-edu explain: --ig-tolerance must be >= 0, got {args.ig_tolerance}",
+            file=sys.stderr,
+        )
+        return 2
     from mimml_edu.data.synthetic import make_corpus
     from mimml_edu.explain import GroundTruth, explain_sessions
     from mimml_edu.train import load_checkpoint
@@ -94,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
         k=config.train.k,
         stride=config.train.stride,
         n_steps=args.n_steps,
+        ig_tolerance=args.ig_tolerance or None,
         progress=not args.json,
     )
     summary = result.summary()
@@ -105,7 +119,12 @@ def run(args: argparse.Namespace) -> int:
         "split": args.split,
     }
     summary["per_session"] = [
-        {**e.shapley.to_dict(), "ig_relative_delta": e.ig.relative_delta} for e in result.sessions
+        {
+            **e.shapley.to_dict(),
+            "ig_relative_delta": e.ig.relative_delta,
+            "ig_steps": e.ig.n_steps,
+        }
+        for e in result.sessions
     ]
     if args.out:
         summary["figures"] = _write_figures(result, Path(args.out))

@@ -215,6 +215,7 @@ class CorpusExplanation:
                 "share_under_1pct": float(np.mean(rel[np.isfinite(rel)] < 0.01))
                 if np.isfinite(rel).any()
                 else None,
+                "steps_max": max(e.ig.n_steps for e in self.sessions),
             },
             "seconds_per_session": {
                 name: mean_ignoring_nan([e.seconds.get(name, np.nan) for e in self.sessions])
@@ -305,6 +306,7 @@ def explain_sessions(
     k: int = 16,
     stride: int | None = None,
     n_steps: int = 64,
+    ig_tolerance: float | None = None,
     occlusion: bool = True,
     curves: bool = True,
     seed: int = 0,
@@ -323,7 +325,11 @@ def explain_sessions(
             ``mean`` or ``mask``; see :mod:`~mimml_edu.explain.modality`).
         background: sessions to draw removed modalities from (up to 8 are used; default:
             the explained sessions, each session never its own background).
-        k, stride: windows.  n_steps: IG steps.  occlusion: also run turn occlusion.
+        k, stride: windows.  n_steps: IG steps.
+        ig_tolerance: double IG's steps (up to 1024) for a session until its relative
+            convergence delta is at most this (see
+            :func:`~mimml_edu.explain.turns.integrated_gradients`); None: ``n_steps`` only.
+        occlusion: also run turn occlusion.
         curves: also compute deletion/insertion curves (orders: IG and occlusion by support for
             the prediction, random, truth).
         seed: for the random ordering.  progress: a tqdm bar.  device: where to compute.
@@ -351,7 +357,9 @@ def explain_sessions(
         shap = modality_shapley(model, inputs, target=target, removal=removal, background=others)
         seconds["shapley"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        ig = integrated_gradients(model, inputs, target=target, n_steps=n_steps)
+        ig = integrated_gradients(
+            model, inputs, target=target, n_steps=n_steps, tolerance=ig_tolerance
+        )
         seconds["ig"] = time.perf_counter() - t0
         occ = None
         if occlusion:

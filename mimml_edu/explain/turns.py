@@ -43,6 +43,7 @@ class TurnAttribution:
         present: (n_turns,) bool, the turn exists in some modality.
         output: F(x), the session-level output.  baseline_output: F(baseline).
         delta: IG's convergence delta at session level (NaN for occlusion).
+        n_steps: the IG steps the attribution was computed with (0 for occlusion).
     """
 
     session_id: str
@@ -55,6 +56,7 @@ class TurnAttribution:
     output: float
     baseline_output: float
     delta: float = float("nan")
+    n_steps: int = 0
 
     @property
     def relative_delta(self) -> float:
@@ -91,6 +93,8 @@ def integrated_gradients(
     n_steps: int = 64,
     internal_batch_size: int | None = None,
     forward: nn.Module | None = None,
+    tolerance: float | None = None,
+    max_steps: int = 1024,
 ) -> TurnAttribution:
     """Integrated Gradients from the training-mean baseline, per turn and channel.
 
@@ -100,26 +104,39 @@ def integrated_gradients(
         internal_batch_size: windows x steps per forward pass (None: all at once).
         forward: another per-window scalar ``f(text, audio, video, masks...) -> (W,)`` to
             explain instead of the model's output (e.g. an MI term); ``target`` names it.
+        tolerance: when given, the steps are doubled (up to ``max_steps``) until the
+            relative convergence delta ``|delta| / |F(x) - F(baseline)|`` is at most this
+            (a large delta means the path integral needs more steps). None: ``n_steps`` only.
+        max_steps: the most steps ``tolerance`` may ask for.
     Returns:
-        :class:`TurnAttribution` with ``features`` and ``delta``.
+        :class:`TurnAttribution` with ``features``, ``delta`` and the ``n_steps`` used.
     """
     from captum.attr import IntegratedGradients
 
+    if n_steps < 1 or (tolerance is not None and not tolerance > 0):
+        raise ValueError(f"n_steps must be >= 1 and tolerance > 0, got {n_steps}, {tolerance}")
     f = forward if forward is not None else WindowTarget(model=model, target=target)
-    attrs, delta = IntegratedGradients(f).attribute(
-        inputs.feature_args(),
-        baselines=inputs.baseline_args(),
-        additional_forward_args=inputs.mask_args(),
-        n_steps=n_steps,
-        internal_batch_size=internal_batch_size,
-        return_convergence_delta=True,
-    )
+    full, base = _outputs(f, inputs)
+    while True:
+        attrs, delta = IntegratedGradients(f).attribute(
+            inputs.feature_args(),
+            baselines=inputs.baseline_args(),
+            additional_forward_args=inputs.mask_args(),
+            n_steps=n_steps,
+            internal_batch_size=internal_batch_size,
+            return_convergence_delta=True,
+        )
+        session_delta = float(delta.detach().mean())
+        gap = abs(full - base)
+        converged = gap == 0 or abs(session_delta) <= (tolerance or 0.0) * gap
+        if tolerance is None or converged or 2 * n_steps > max_steps:
+            break
+        n_steps *= 2
     features = {
         m: inputs.to_turns(a.detach()).cpu().numpy().astype(np.float64)
         for m, a in zip(MODALITIES, attrs, strict=True)
     }  # modality -> (n_turns, d_m)
     turns = np.stack([features[m].sum(axis=1) for m in MODALITIES], axis=1)  # (n_turns, 3)
-    full, base = _outputs(f, inputs)
     return TurnAttribution(
         session_id=inputs.session.session_id,
         method="ig",
@@ -130,7 +147,8 @@ def integrated_gradients(
         present=_present(inputs),
         output=full,
         baseline_output=base,
-        delta=float(delta.detach().mean()),
+        delta=session_delta,
+        n_steps=n_steps,
     )
 
 
