@@ -99,9 +99,7 @@ def _bench_pitch(y: np.ndarray) -> tuple[list[dict], float]:
     from mimml_edu.features import audio, pitch
 
     config = audio.AudioConfig()
-    kw = dict(fmin=config.fmin_f0, fmax=config.fmax_f0, sr=config.sample_rate,
-              frame_length=config.pitch_frame_length, hop_length=config.pitch_hop_length,
-              resolution=config.pitch_resolution)  # fmt: skip
+    kw = config.pyin_kwargs()
     librosa.pyin(y[:32000], **kw)  # numba compile of librosa's Viterbi
     seconds = len(y) / config.sample_rate
     rows, tracks = [], []

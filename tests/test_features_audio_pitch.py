@@ -11,15 +11,7 @@ import pytest
 from mimml_edu.features import audio, pitch
 
 RAW = Path(__file__).resolve().parents[1] / "data_samples" / "raw"
-CONFIG = audio.AudioConfig()
-KW = dict(
-    fmin=CONFIG.fmin_f0,
-    fmax=CONFIG.fmax_f0,
-    sr=CONFIG.sample_rate,
-    frame_length=CONFIG.pitch_frame_length,
-    hop_length=CONFIG.pitch_hop_length,
-    resolution=CONFIG.pitch_resolution,
-)
+KW = audio.AudioConfig().pyin_kwargs()
 
 
 def glide(seconds: float = 3.0, sr: int = 16000) -> tuple[np.ndarray, np.ndarray]:

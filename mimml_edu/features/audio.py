@@ -67,6 +67,17 @@ class AudioConfig:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def pyin_kwargs(self) -> dict:
+        """The pitch settings as keyword arguments of ``pyin`` (ours or librosa's)."""
+        return {
+            "fmin": self.fmin_f0,
+            "fmax": self.fmax_f0,
+            "sr": self.sample_rate,
+            "frame_length": self.pitch_frame_length,
+            "hop_length": self.pitch_hop_length,
+            "resolution": self.pitch_resolution,
+        }
+
 
 @dataclass
 class AudioFrames:
@@ -244,6 +255,7 @@ def _pitch(
     from mimml_edu.features.pitch import pyin
 
     n_frames, hop, p_hop = len(wanted), config.hop_length, config.pitch_hop_length
+    kwargs = config.pyin_kwargs()
     f0 = np.full(n_frames, np.nan)
     flag = np.zeros(n_frames, dtype=bool)
     prob = np.zeros(n_frames)
@@ -254,15 +266,7 @@ def _pitch(
         s1 = min(len(y), b * hop + pad)
         if s1 - s0 < config.pitch_frame_length:
             continue
-        seg_f0, seg_flag, seg_prob = pyin(
-            y[s0:s1],
-            fmin=config.fmin_f0,
-            fmax=config.fmax_f0,
-            sr=config.sample_rate,
-            frame_length=config.pitch_frame_length,
-            hop_length=p_hop,
-            resolution=config.pitch_resolution,
-        )
+        seg_f0, seg_flag, seg_prob = pyin(y[s0:s1], **kwargs)
         # nearest pitch frame (centred, step p_hop from s0) for each 10 ms frame a..b-1
         frames = np.arange(a, b)
         k = np.clip(np.rint((frames * hop - s0) / p_hop).astype(int), 0, len(seg_f0) - 1)
