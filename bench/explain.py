@@ -88,6 +88,8 @@ SETTINGS: dict[str, dict] = {
     "chapter 09 checkpoint": {},  # the committed model of chapter 09 on its own corpus
     "default, packaged mimml_synthetic": {},  # the model engineer's committed checkpoint
 }
+#: The settings that explain a committed checkpoint instead of training a model.
+CHECKPOINT_SETTINGS = ("chapter 09 checkpoint", "default, packaged mimml_synthetic")
 
 
 def run_setting(name: str, knobs: dict, args: argparse.Namespace, train_seed: int) -> dict:
@@ -135,7 +137,7 @@ def run_setting(name: str, knobs: dict, args: argparse.Namespace, train_seed: in
     info = faith["modality_ranking"]["informativeness"] or {}
     oracle_single = _oracle_single_modality(corpus, args.seed)
     curves = s["deletion_insertion"]
-    trained = name not in ("chapter 09 checkpoint", "default, packaged mimml_synthetic")
+    trained = name not in CHECKPOINT_SETTINGS
     return {
         "setting": name,
         "train_seed": train_seed if trained else None,
@@ -162,7 +164,7 @@ def run_setting(name: str, knobs: dict, args: argparse.Namespace, train_seed: in
         "zero_last": _zero_last(s["shapley_mean_abs"], corpus.config.strength),
         **{f"oracle_auroc_{m}": v for m, v in oracle_single.items()},
         "finding": _ranking_finding(
-            model, test, s, corpus.config.strength, oracle_single, k, stride
+            model, test, s, corpus.config.strength, oracle_single, model_auroc, k, stride
         ),
         "ig_rel_delta_med": ig["relative_delta_median"],
         "ig_rel_delta_max": ig["relative_delta_max"],
@@ -188,7 +190,8 @@ def _turn_diagnostics(result, corpus) -> dict:
     whether the model classifies the session correctly (``n_wrong`` sessions it does not:
     there the turns that support the wrong prediction are not the signal turns)."""
     truth_ch, strength = corpus.signal_channels, corpus.config.strength
-    in_channels, data, data_signed = [], [], []
+    by_magnitude = {m: result.channel_attribution(m) for m in MODALITIES}  # earlier weights
+    in_channels, data, data_signed, magnitude = [], [], [], []
     for e in result.sessions:
         signal = corpus.signal_turns[e.session.session_id]
         direction = prediction_direction(e.ig.output, "logit")
@@ -197,20 +200,10 @@ def _turn_diagnostics(result, corpus) -> dict:
         evidence = _data_evidence(e.session, strength)
         data.append(turn_auroc(evidence, e.ig.present, signal, center=False))
         data_signed.append(turn_auroc(evidence, e.ig.present, signal, direction=direction))
+        weighted = relevance_weighted_turns(e.ig.features, by_magnitude)
+        magnitude.append(turn_auroc(weighted, e.ig.present, signal, direction=direction))
     relevant = result.turn_aurocs("ig", score="relevant")
-    by_magnitude = {m: result.channel_attribution(m) for m in MODALITIES}
-    magnitude = []  # the relevant score with the earlier weights, mean |channel attribution|
-    for e in result.sessions:
-        total = relevance_weighted_turns(e.ig.features, by_magnitude)
-        direction = prediction_direction(e.ig.output, "logit")
-        signal = corpus.signal_turns[e.session.session_id]
-        magnitude.append(turn_auroc(total, e.ig.present, signal, direction=direction))
-    correct = np.array(
-        [
-            prediction_direction(e.ig.output, "logit") == 2 * e.session.label - 1
-            for e in result.sessions
-        ]
-    )
+    correct = _classified_correctly(result)
     return {
         "diag_turn_auroc_signal_channels": mean_ignoring_nan(in_channels),
         "diag_turn_auroc_data": mean_ignoring_nan(data),
@@ -232,13 +225,28 @@ def _data_evidence(session, strength: dict[str, float]) -> np.ndarray:
     return evidence
 
 
+def _classified_correctly(result) -> np.ndarray:
+    """(n_sessions,) bool: the model's predicted class is the session's label."""
+    return np.array(
+        [
+            prediction_direction(e.ig.output, "logit") == 2 * e.session.label - 1
+            for e in result.sessions
+        ]
+    )
+
+
+def _fresh_corpus(corpus, n: int, seed: int):
+    """``n`` new sessions from the generator (every knob of ``corpus``), another seed."""
+    knobs = {f.name: getattr(corpus.config, f.name) for f in dataclasses.fields(corpus.config)}
+    knobs.pop("n_sessions")
+    return make_corpus(n, seed=seed, **knobs)
+
+
 def _fresh_turns(model, corpus, args) -> dict:
     """The ``relevant`` turn AUROC on ``--fresh`` new sessions from the same generator (new
     participants; relevance weights from these sessions' own attributions), overall and on
     the sessions the model classifies correctly: 47 test sessions give about +-0.02."""
-    knobs = {f.name: getattr(corpus.config, f.name) for f in dataclasses.fields(corpus.config)}
-    knobs.pop("n_sessions")
-    fresh = make_corpus(args.fresh, seed=args.seed + 2000, **knobs)
+    fresh = _fresh_corpus(corpus, args.fresh, args.seed + 2000)
     result = explain_sessions(
         model,
         fresh.sessions,
@@ -251,12 +259,7 @@ def _fresh_turns(model, corpus, args) -> dict:
         progress=False,
     )
     relevant = result.turn_aurocs("ig", score="relevant")
-    correct = np.array(
-        [
-            prediction_direction(e.ig.output, "logit") == 2 * e.session.label - 1
-            for e in result.sessions
-        ]
-    )
+    correct = _classified_correctly(result)
     ceiling = [
         turn_auroc(
             _data_evidence(e.session, corpus.config.strength),
@@ -281,9 +284,7 @@ def _oracle_single_modality(corpus, seed: int, n: int = 1000) -> dict[str, float
     """modality -> AUROC of the Bayes oracle that sees only that modality, on ``n`` fresh
     sessions from the same generator (NaN for a modality without signal): how much each
     modality tells about the label, whatever its strength knob."""
-    knobs = {f.name: getattr(corpus.config, f.name) for f in dataclasses.fields(corpus.config)}
-    knobs.pop("n_sessions")
-    fresh = make_corpus(n, seed=seed + 1000, **knobs)
+    fresh = _fresh_corpus(corpus, n, seed + 1000)
     out = {}
     for m in MODALITIES:
         if fresh.config.strength[m] == 0:
@@ -304,7 +305,7 @@ def _zero_last(importance: dict[str, float], strength: dict[str, float]) -> bool
     return max(importance[m] for m in zero) < min(importance[m] for m in rest)
 
 
-def _ranking_finding(model, test, summary, strength, oracle_single, k, stride) -> str:
+def _ranking_finding(model, test, summary, strength, oracle_single, model_auroc, k, stride) -> str:
     """Empty when the ranking is right; else what the model and the data say.
 
     A modality without signal that is not last is the model's doing (the data give it
@@ -316,7 +317,6 @@ def _ranking_finding(model, test, summary, strength, oracle_single, k, stride) -
     if ranking["correct"]:
         return ""
     importance = summary[ranking["importance"]]
-    full = compute_metrics(to_sessions(predict_windows(model, test, k=k, stride=stride)))
     zero = [m for m in importance if strength[m] == 0]
     with_signal = [m for m in importance if strength[m] > 0]
     loud = [m for m in zero if importance[m] > min(importance[n] for n in with_signal)]
@@ -329,7 +329,7 @@ def _ranking_finding(model, test, summary, strength, oracle_single, k, stride) -
         text = f"{m} (strength {strength[m]}) ranked first; single-modality Bayes AUROC {oracle}"
     keep = [_without(s, m) for s in test]
     masked = compute_metrics(to_sessions(predict_windows(model, keep, k=k, stride=stride)))
-    return f"{text}; test AUROC {full['auroc']:.3f}, with {m} masked {masked['auroc']:.3f}"
+    return f"{text}; test AUROC {model_auroc:.3f}, with {m} masked {masked['auroc']:.3f}"
 
 
 def _without(session, modality: str):
@@ -382,14 +382,14 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
     rows = []
     for name in args.settings:
-        fixed = name in ("chapter 09 checkpoint", "default, packaged mimml_synthetic")
+        fixed = name in CHECKPOINT_SETTINGS
         for train_seed in [args.seed] if fixed else args.train_seeds or [args.seed]:
             rows.append(run_setting(name, SETTINGS[name], args, train_seed))
             _print(rows)
     _print_over_seeds(rows)
     if args.csv:
         with open(args.csv, "w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer = csv.DictWriter(handle, fieldnames=_columns(rows))
             writer.writeheader()
             writer.writerows(rows)
     return 0
@@ -420,13 +420,18 @@ def _print_over_seeds(rows: list[dict]) -> None:
         sys.stdout.flush()
 
 
+def _columns(rows: list[dict]) -> list[str]:
+    """Every column of any row, in first-seen order (checkpoint rows have no ``fresh_*``)."""
+    return list(dict.fromkeys(c for r in rows for c in r))
+
+
 def _print(rows: list[dict]) -> None:
-    cols = list(rows[0])
+    cols = _columns(rows)
     print("\n" + " | ".join(cols))
     for r in rows:
         cells = []
         for c in cols:
-            v = r[c]
+            v = r.get(c, "")
             cells.append(f"{v:.3g}" if isinstance(v, float) else str(v))
         print(" | ".join(cells))
     sys.stdout.flush()
