@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mimml_edu.errors import ConfigError
+
 MODALITIES = ("text", "audio", "video")
 FUSIONS = ("gated", "gru", "cnn", "concat", "early", "late")
-
-
-class ConfigError(ValueError):
-    """A config value or key that the package cannot use."""
 
 
 @dataclass
