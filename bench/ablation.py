@@ -34,9 +34,10 @@ import numpy as np
 import torch
 
 from mimml_edu.config import Config
-from mimml_edu.data.oracle import balanced_accuracy, oracle_posterior
+from mimml_edu.data.oracle import oracle_posterior
 from mimml_edu.data.synthetic import make_corpus
 from mimml_edu.evaluate import evaluate
+from mimml_edu.metrics import balanced_accuracy
 from mimml_edu.train import fit
 
 ALL = ("text", "audio", "video")

@@ -61,8 +61,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from mimml_edu.config import Config, ModelConfig, TrainConfig
 from mimml_edu.data.batch import MODALITIES
 from mimml_edu.data.channels import DIMS
+from mimml_edu.data.generator import signal_weights
 from mimml_edu.data.oracle import oracle_posterior
-from mimml_edu.data.synthetic import make_corpus, signal_weights
+from mimml_edu.data.synthetic import make_corpus
 from mimml_edu.evaluate import auroc, compute_metrics, predict_windows, to_sessions
 from mimml_edu.explain import (
     GroundTruth,

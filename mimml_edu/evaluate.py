@@ -20,6 +20,7 @@ import torch
 from torch import nn
 
 from mimml_edu.data.batch import PHQ8_THRESHOLD, Session, WindowDataset
+from mimml_edu.metrics import auroc
 from mimml_edu.objectives.multitask import unscale_phq
 
 METRICS = (
@@ -138,18 +139,6 @@ def compute_metrics(p: Predictions, *, threshold: float = 0.5) -> dict[str, floa
         out["phq_mae"] = float(np.abs(err).mean())
         out["phq_rmse"] = float(np.sqrt((err**2).mean()))
     return out
-
-
-def auroc(y: np.ndarray, score: np.ndarray) -> float:
-    """Area under the ROC curve (Mann-Whitney U with tied ranks averaged).
-
-    Args:
-        y: (N,) 0/1 labels, both classes present.  score: (N,) higher = more likely 1.
-    """
-    ranks = _average_ranks(np.asarray(score, dtype=np.float64))
-    n_pos = int((y == 1).sum())
-    n_neg = len(y) - n_pos
-    return float((ranks[y == 1].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
 def bootstrap(
@@ -303,18 +292,6 @@ def evaluate_predictions(windows: Predictions, *, n_boot: int = 1000, seed: int 
 def binary_label(phq: float) -> int:
     """PHQ-8 score -> 1 when >= 10."""
     return int(phq >= PHQ8_THRESHOLD)
-
-
-def _average_ranks(x: np.ndarray) -> np.ndarray:
-    """1-based ranks, ties get their average rank (as scipy.stats.rankdata, without scipy)."""
-    sorter = np.argsort(x, kind="mergesort")
-    inverse = np.empty_like(sorter)
-    inverse[sorter] = np.arange(len(x))
-    xs = x[sorter]
-    first = np.r_[True, xs[1:] != xs[:-1]]
-    dense = first.cumsum()[inverse]
-    bounds = np.r_[np.nonzero(first)[0], len(x)]
-    return 0.5 * (bounds[dense] + bounds[dense - 1] + 1)
 
 
 def _subset(p: Predictions, keep: np.ndarray) -> Predictions:

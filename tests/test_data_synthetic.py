@@ -9,9 +9,11 @@ import pytest
 
 from mimml_edu.data import MODALITIES, make_windows
 from mimml_edu.data.channels import DIMS
-from mimml_edu.data.oracle import balanced_accuracy, oracle_posterior
+from mimml_edu.data.generator import signal_weights
+from mimml_edu.data.oracle import oracle_posterior
 from mimml_edu.data.splits import check_disjoint, sessions_by_split
-from mimml_edu.data.synthetic import make_corpus, signal_weights
+from mimml_edu.data.synthetic import make_corpus
+from mimml_edu.metrics import balanced_accuracy
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ _EXPORTS = {
     "SPLITS": "splits",
     "assign_splits": "splits",
     "sessions_by_split": "splits",
-    "SyntheticConfig": "synthetic",
+    "SyntheticConfig": "generator",
     "SyntheticCorpus": "synthetic",
     "make_corpus": "synthetic",
     "oracle_posterior": "oracle",

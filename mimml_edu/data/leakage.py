@@ -17,12 +17,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from mimml_edu.data.batch import MODALITIES, Session, Window, aggregate_sessions, make_windows
-from mimml_edu.data.oracle import balanced_accuracy
 from mimml_edu.data.splits import (
     check_disjoint,
     split_windows_by_participant,
     split_windows_ignoring_participants,
 )
+from mimml_edu.metrics import balanced_accuracy
 
 
 def window_features(windows: Sequence[Window]) -> np.ndarray:

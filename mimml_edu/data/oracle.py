@@ -7,9 +7,8 @@ Public API:
   removed, to get the ceiling of an ablation); :class:`OracleResult`.
 - :func:`modality_statistics` the per-session evidence of each modality (for plots).
 - :func:`modality_informativeness` the exact signal-to-noise ratio of each modality.
-- :func:`balanced_accuracy`.
 
-The generative model is described in :mod:`mimml_edu.data.synthetic`. Given which turns
+The generative model is described in :mod:`mimml_edu.data.generator`. Given which turns
 answer mood questions (which the oracle is told, and a model is not), every observed
 quantity is linear-Gaussian given the PHQ-8 score, so the posterior is exact.
 """
@@ -23,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from mimml_edu.data.batch import MODALITIES, PHQ8_THRESHOLD, Session
-from mimml_edu.data.synthetic import (
+from mimml_edu.data.generator import (
     SyntheticConfig,
-    _score_prior,
     confound_channel,
+    score_prior,
     severity,
     signal_weights,
 )
@@ -111,7 +110,7 @@ def modality_informativeness(
     Returns:
         modality -> SNR (0 for a modality without signal).
     """
-    p0, p1 = _score_prior(config.prevalence)
+    p0, p1 = score_prior(config.prevalence)
     prior = config.prevalence * p1 + (1 - config.prevalence) * p0
     c = severity(np.arange(25))
     var_c = float(prior @ c**2 - (prior @ c) ** 2)
@@ -145,7 +144,7 @@ def oracle_posterior(
     Returns:
         :class:`OracleResult`.
     """
-    p0, p1 = _score_prior(config.prevalence)
+    p0, p1 = score_prior(config.prevalence)
     prior = config.prevalence * p1 + (1 - config.prevalence) * p0
     scores = np.arange(25)
     support = prior > 0
@@ -184,16 +183,3 @@ def oracle_posterior(
         p_dep[i] = float(w @ y_of)
         phq[i] = float(w @ scores[support])
     return OracleResult([s.session_id for s in sessions], p_dep, phq, config.prevalence)
-
-
-def balanced_accuracy(labels: Sequence[int] | np.ndarray, predictions: np.ndarray) -> float:
-    """Mean of the recall of each class (0.5 = chance). Both classes must be present."""
-    labels = np.asarray(labels, dtype=int)
-    predictions = np.asarray(predictions, dtype=int)
-    recalls = []
-    for cls in (0, 1):
-        sel = labels == cls
-        if not sel.any():
-            raise ValueError(f"balanced accuracy needs both classes; class {cls} is empty")
-        recalls.append(float((predictions[sel] == cls).mean()))
-    return float(np.mean(recalls))

@@ -22,8 +22,9 @@ from matplotlib.figure import Figure
 
 from mimml_edu.data.batch import MODALITIES, Session, make_windows
 from mimml_edu.data.channels import AU_INTENSITY, AU_PRESENCE, VIDEO_COLUMNS
-from mimml_edu.data.oracle import balanced_accuracy, modality_statistics, oracle_posterior
+from mimml_edu.data.oracle import modality_statistics, oracle_posterior
 from mimml_edu.data.synthetic import SyntheticCorpus, make_corpus
+from mimml_edu.metrics import balanced_accuracy
 
 COLORS = {0: "#4C72B0", 1: "#DD8452"}
 NAMES = {0: "not depressed", 1: "depressed"}

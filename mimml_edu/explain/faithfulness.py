@@ -49,8 +49,8 @@ import torch
 from torch import nn
 
 from mimml_edu.data.batch import MODALITIES
-from mimml_edu.evaluate import auroc
 from mimml_edu.explain.inputs import SessionInputs, WindowTarget, replace_turns
+from mimml_edu.metrics import auroc, spearman
 
 #: The decision threshold of each explained output (the sign of ``F(x) - threshold`` is the
 #: predicted class: + depressed, - not).
@@ -210,15 +210,6 @@ class RankingScore:
     tie_ratio: float = 1.0
 
 
-def _ranks(x: np.ndarray) -> np.ndarray:
-    order = np.argsort(x, kind="mergesort")
-    ranks = np.empty(len(x))
-    ranks[order] = np.arange(len(x), dtype=float)
-    for value in np.unique(x):  # average ties
-        ranks[x == value] = ranks[x == value].mean()
-    return ranks
-
-
 def _tie_groups(truth: np.ndarray, ratio: float) -> np.ndarray:
     """Truth values with those within ``ratio`` of a larger one merged into its group
     (0 stays apart from any positive value); larger group = larger value."""
@@ -267,8 +258,7 @@ def modality_ranking(
     truth = np.array([truth_map[m] for m in mods], dtype=float)
     ratio = tie_ratio if informativeness is not None else 1.0
     groups = _tie_groups(truth, ratio)
-    ri, rt = _ranks(imp), _ranks(groups)
-    rho = float("nan") if ri.std() == 0 or rt.std() == 0 else float(np.corrcoef(ri, rt)[0, 1])
+    rho = spearman(imp, groups)
     n = len(mods)
     correct = all(imp[i] > imp[j] for i in range(n) for j in range(n) if groups[i] > groups[j])
     return RankingScore(
