@@ -64,7 +64,7 @@ WRONG = {
         ("start excluded", _guarded(_pool(start_exclusive=True)), "turn 1, [2.0, 2.25)"),
         ("invalid frames used", _guarded(_pool(use_valid=False)), "turn 2"),
         ("NaN cells not skipped", _pool(skip_nan=False), "got nan"),
-        ("no guard for a turn without frames", _pool(), "a division by zero?"),
+        ("no guard for a turn without frames", _pool(), "a division by zero"),
         ("only the means", lambda t, v, ok, s: _pool()(t, v, ok, s)[0], "return (means"),
     ],
     "participant_split": [

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from mimml_edu.exercises.checking import NotYet, as_array, call, checker, expect_close
+from mimml_edu.exercises.checking import NotYet, call, checker, expect_close, expect_rows
 from mimml_edu.features.audio import AudioFrames, pool_turns
 from mimml_edu.model.blocks import masked_mean
 
@@ -51,11 +51,7 @@ def check_mean_pooling(answer: Callable) -> str:
     (with large values in it) must not count, and a sentence without tokens gives 0."""
     for batch, hidden, mask, names in _token_batches():
         want = masked_mean(torch.from_numpy(hidden), torch.from_numpy(mask).bool()).numpy()
-        got = as_array(call(answer, hidden, mask, case=batch), batch)
-        if got.shape != want.shape:
-            raise NotYet(f"{batch}: expected shape {want.shape} (B, d), got {got.shape}")
-        for i, name in enumerate(names):
-            expect_close(got[i], want[i], f"{batch}, {name}", atol=1e-6)
+        expect_rows(call(answer, hidden, mask, case=batch), want, batch, names, atol=1e-6)
     return "padding is ignored, every sentence is the mean of its own tokens, empty ones are 0."
 
 

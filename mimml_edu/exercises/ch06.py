@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import torch
 
-from mimml_edu.exercises.checking import NotYet, call, checker, expect_close
+from mimml_edu.exercises.checking import call, checker, expect_close, scalar_tensor
 from mimml_edu.objectives.mi import gaussian_log_prob
 from mimml_edu.objectives.mimml_loss import cpc_term
 
@@ -41,10 +41,8 @@ def check_cpc(answer: Callable) -> str:
     cases.append(("p close to h, B = 16", h, p))
     cases.append(("the same vectors 100 times longer, B = 16", h * 100, p * 100))
     for case, h, p in cases:
-        got = call(answer, h, p, case=case)
-        if not isinstance(got, torch.Tensor) or got.numel() != 1:
-            raise NotYet(f"{case}: expected a scalar tensor, got {type(got).__name__}")
-        expect_close(got.reshape(()), cpc_term(h, p, torch.nn.Identity()), case)
+        got = scalar_tensor(call(answer, h, p, case=case), case)
+        expect_close(got, cpc_term(h, p, torch.nn.Identity()), case)
     return f"your CPC loss matches the package's on {len(cases)} batches."
 
 

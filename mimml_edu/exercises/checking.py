@@ -138,9 +138,9 @@ def expect_raises(
     raise NotYet(f"{case}: {why}, so raise {error.__name__}; got {got!r:.80}")
 
 
-def _where(index: tuple[int, ...]) -> str:
+def _where(index: tuple[int, ...], item: str) -> str:
     if len(index) == 1:
-        return f"at position {index[0]}"
+        return f"in {item} {index[0]}"
     if len(index) == 2:
         return f"at row {index[0]}, column {index[1]}"
     return f"at index {list(index)}"
@@ -169,6 +169,19 @@ def as_array(got: Any, case: str, *, torch: bool = False) -> np.ndarray:
         raise NotYet(f"{case}: expected an array of numbers, got {type(got).__name__}") from None
 
 
+def scalar_tensor(got: Any, case: str) -> Any:
+    """``got`` as a 0-d tensor, or :class:`NotYet` if it is not a one-number tensor."""
+    import torch as _torch
+
+    if not isinstance(got, _torch.Tensor):
+        raise NotYet(f"{case}: expected a scalar tensor (one number), got {type(got).__name__}")
+    if got.numel() != 1:
+        raise NotYet(
+            f"{case}: expected a scalar tensor (one number), got shape {tuple(got.shape)}"
+        )
+    return got.reshape(())
+
+
 def expect_close(
     got: Any,
     want: Any,
@@ -177,6 +190,7 @@ def expect_close(
     atol: float = 1e-5,
     rtol: float = 1e-4,
     torch: bool | None = None,
+    item: str = "position",
 ) -> None:
     """Raise :class:`NotYet` unless ``got`` has ``want``'s shape and values.
 
@@ -184,6 +198,7 @@ def expect_close(
         got: what the answer returned.  want: the package's answer (array or tensor).
         case: the input in words, for the verdict.  atol, rtol: tolerances.
         torch: demand a torch.Tensor (default: when ``want`` is one).
+        item: what an entry of a vector is called in the verdict (``column``).
     """
     if torch is None:
         torch = type(want).__module__.startswith("torch")
@@ -195,11 +210,30 @@ def expect_close(
     if ok.all():
         return
     index = tuple(int(i) for i in np.argwhere(~ok)[0])
-    hint = " (a division by zero?)" if not np.isfinite(got_np[index]) else ""
-    where = f" {_where(index)}" if index else ""
+    hint = " (a division by zero, or an overflow?)" if not np.isfinite(got_np[index]) else ""
+    where = f" {_where(index, item)}" if index else ""
     raise NotYet(
         f"{case}: expected {_number(want_np[index])}{where}, got {_number(got_np[index])}{hint}"
     )
+
+
+def expect_rows(
+    got: Any, want: Any, case: str, rows: list[str], *, atol: float = 1e-5, rtol: float = 1e-4
+) -> None:
+    """:func:`expect_close` for a batch, naming the first wrong row by ``rows[i]``.
+
+    Args:
+        got: what the answer returned.  want: the package's ``(N, ...)`` answer.
+        case: the input in words.  rows: one description per row (``"window 0 (no turn)"``).
+    """
+    torch = type(want).__module__.startswith("torch")
+    shape = as_array(want, "the package's answer", torch=torch).shape
+    if as_array(got, case, torch=torch).shape != shape:
+        expect_close(got, want, case, torch=torch)  # says which shape was expected
+    for i, row in enumerate(rows):
+        expect_close(
+            got[i], want[i], f"{case}, {row}", atol=atol, rtol=rtol, torch=torch, item="column"
+        )
 
 
 def expect_equal(got: Any, want: Any, case: str) -> None:
