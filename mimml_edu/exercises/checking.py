@@ -59,7 +59,7 @@ def checker(body: Callable[[Callable], str]) -> Callable[[Callable], bool]:
     asked for, a missing key), so it is a "not yet" too, with the error named.
     """
 
-    @functools.wraps(body)
+    @functools.wraps(body, assigned=("__module__", "__name__", "__qualname__", "__doc__"))
     def check(answer: Callable) -> bool:
         if not callable(answer):
             return verdict(
@@ -77,6 +77,7 @@ def checker(body: Callable[[Callable], str]) -> Callable[[Callable], bool]:
             )
         return verdict(True, message)
 
+    del check.__wrapped__  # its signature is check's own: (answer) -> bool
     return check
 
 
