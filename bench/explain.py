@@ -39,7 +39,7 @@ explains the dev split instead (where the turn score's channel weights were chos
 adds the ``relevant`` turn AUROC on N new sessions from the same generator for each trained
 model (``fresh_*``), since 47 test sessions give about +-0.02.
 
-Targets (issue 7): turn AUROC >= 0.9 on the default corpus; ranking correct for every
+Targets: turn AUROC >= 0.9 on the default corpus; ranking correct for every
 setting; relative IG delta < 1 %. A wrong ranking is printed with the model's own test
 AUROC without the modality ranked too high, so a model that leans on a modality without
 signal shows up as such. Run: ``python bench/explain.py [--csv FILE]``.

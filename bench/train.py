@@ -1,6 +1,6 @@
 """Benchmark: full MIMML on the default synthetic corpus against the oracle's ceiling.
 
-Target (issue 5): session-level balanced accuracy on the test split >= 95 % of the
+Target: session-level balanced accuracy on the test split >= 95 % of the
 oracle's (Bayes-optimal) balanced accuracy within 60 s of training on 2 CPU cores.
 
 The corpus's own test split has only 47 sessions: one balanced accuracy on it has a 95 %

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 #: Where the committed checkpoints live.
-CHECKPOINT_DIR = Path(__file__).parent / "checkpoints"
+CHECKPOINT_DIR = Path(__file__).parent / "shipped_checkpoints"
 
 #: The default synthetic corpus (the chapters' corpus).
 DEFAULT_CORPUS = "synthetic:n=189,seed=0"
