@@ -1,4 +1,4 @@
-"""Your own recordings (the generic layout of DATA.md): what is there, before extracting.
+"""Your own recordings (the generic layout of docs/data.md): what is there, before extracting.
 
 Layout: ``ROOT/SESSION_ID/`` with ``audio.wav``, ``video.mp4`` and ``transcript.csv``
 (``start_time,stop_time,speaker,text``), plus ``ROOT/labels.csv``

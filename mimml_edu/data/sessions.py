@@ -1,6 +1,6 @@
 """The generic raw-media corpus ("your own recordings"), read into Sessions.
 
-Layout (see ``DATA.md``)::
+Layout (see ``docs/data.md``)::
 
     CORPUS_DIR/
       labels.csv            session_id,phq_score[,binary][,gender][,split]
