@@ -201,14 +201,14 @@ def _dotted_exists(dotted: str) -> bool:
 
 
 def test_the_modules_the_notes_name_exist():
-    """``mimml_edu/...py`` paths and ``mimml_edu.x.y`` names in the notes are real (the
+    """``mimml_edu/...`` paths and ``mimml_edu.x.y`` names in the notes are real (the
     architecture note's layout names areas and modules without the package prefix)."""
-    paths = re.compile(r"`(mimml_edu/[\w/]+\.py)`")
+    paths = re.compile(r"`(mimml_edu(?:/\w+)+(?:\.py)?/?)`")
     dotted = re.compile(r"`(mimml_edu(?:\.\w+)+)")
     bad = []
     for page in sorted(DOCS.glob("*.md")):
         text = page.read_text()
-        bad += [f"{page.name}: {p}" for p in paths.findall(text) if not (ROOT / p).is_file()]
+        bad += [f"{page.name}: {p}" for p in paths.findall(text) if not (ROOT / p).exists()]
         bad += [f"{page.name}: {d}" for d in dotted.findall(text) if not _dotted_exists(d)]
     assert not bad, f"modules named in docs/ that do not exist: {bad}"
 
