@@ -1,6 +1,6 @@
 """Dataclass configs for the model, the objective and training, with YAML load/save.
 
-Every ablation switch of the reconstruction (``docs: MIMML.md``) is a field here:
+Every ablation switch of the reconstruction (``docs/reconstruction.md``) is a field here:
 ``mi_cpc``, ``mi_ba``, ``multitask``, ``fusion`` and ``modalities``. A YAML file mirrors
 :class:`Config` with three sections, ``model``, ``objective`` and ``train``; unknown keys
 and bad values raise :class:`ConfigError` naming the file and the key.

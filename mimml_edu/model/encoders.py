@@ -6,7 +6,7 @@
    its present turns: a per-speaker normalisation, common in paralinguistics, that removes
    constant per-person offsets, but also any signal carried by the session-level mean
    (*our choice*; see :class:`~mimml_edu.config.ModelConfig`).
-2. Project: Linear(d_m -> d_proj) + LayerNorm + dropout (*from MIMML.md*).
+2. Project: Linear(d_m -> d_proj) + LayerNorm + dropout (*our choice*, ``docs/reconstruction.md``).
 3. Encode: :class:`~mimml_edu.model.blocks.GatedBiGRUCNN` (d_proj -> d_h), pooled over
    the modality's present turns.
 
