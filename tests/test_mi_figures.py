@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from mimml_edu.objectives import gaussian, mi_plots
-from mimml_edu.objectives.mi_analysis import optimal_critic_estimates
-from mimml_edu.objectives.mi_train import train_staircase
+from mimml_edu.mi_lab import gaussian
+from mimml_edu.mi_lab.optimal_critics import optimal_critic_estimates
+from mimml_edu.mi_lab.staircase import train_staircase
+from mimml_edu.objectives import mi_plots
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 

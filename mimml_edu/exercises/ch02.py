@@ -1,7 +1,7 @@
 """Chapter 02 (data): pooling frames over turns, and a split by participant.
 
 - :func:`check_pool_frames`: ``my_pool_frames(times, values, valid, spans)``, against
-  :func:`mimml_edu.data.daicwoz.pool_frames`.
+  :func:`mimml_edu.data.turns.pool_frames`.
 - :func:`check_participant_split`: ``my_participant_split(windows, *, test_fraction, seed)``,
   against the rules :func:`mimml_edu.data.splits.split_windows_by_participant` keeps.
 """
@@ -15,8 +15,8 @@ import numpy as np
 
 from mimml_edu.data import batch, splits
 from mimml_edu.data.batch import Window, make_windows
-from mimml_edu.data.daicwoz import pool_frames
 from mimml_edu.data.synthetic import make_corpus
+from mimml_edu.data.turns import pool_frames
 from mimml_edu.exercises.checking import NotYet, call, checker, expect_rows
 
 

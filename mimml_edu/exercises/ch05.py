@@ -3,7 +3,7 @@
 - :func:`check_infonce`: ``my_infonce(scores)``, against :func:`mimml_edu.objectives.mi.infonce`.
 - :func:`check_nwj`: ``my_nwj(scores)``, against :func:`mimml_edu.objectives.mi.nwj`.
 - :func:`check_mi_to_rho`: ``my_mi_to_rho(mi, dim)``, against
-  :func:`mimml_edu.objectives.gaussian.mi_to_rho`.
+  :func:`mimml_edu.mi_lab.gaussian.mi_to_rho`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import numpy as np
 import torch
 
 from mimml_edu.exercises.checking import NotYet, call, checker, expect_close, scalar_tensor
+from mimml_edu.mi_lab.gaussian import mi_to_rho
 from mimml_edu.objectives import mi
-from mimml_edu.objectives.gaussian import mi_to_rho
 
 
 def _score_matrices(scales: tuple[float, ...]) -> list[tuple[str, torch.Tensor]]:

@@ -3,7 +3,7 @@
 - :func:`check_cpc`: ``my_cpc(h, p)``, against
   :func:`mimml_edu.objectives.mimml_loss.cpc_term` with an identity predictor.
 - :func:`check_gaussian_log_prob`: ``my_gaussian_log_prob(y, mean, logvar)``, against
-  :func:`mimml_edu.objectives.mi.gaussian_log_prob`.
+  :func:`mimml_edu.model.conditional.gaussian_log_prob`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable
 import torch
 
 from mimml_edu.exercises.checking import call, checker, expect_close, scalar_tensor
-from mimml_edu.objectives.mi import gaussian_log_prob
+from mimml_edu.model.conditional import gaussian_log_prob
 from mimml_edu.objectives.mimml_loss import cpc_term
 
 

@@ -1,7 +1,7 @@
 """Chapter 08 (MIMML): class weights of the training loss, session-level probabilities.
 
 - :func:`check_class_weights`: ``my_class_weights(labels)``, against
-  :func:`mimml_edu.train.class_weights`.
+  :func:`mimml_edu.objectives.mimml_loss.class_weights`.
 - :func:`check_session_probability`: ``my_session_probability(window_prob, session_ids)``,
   against :func:`mimml_edu.evaluate.to_sessions`.
 """
@@ -15,7 +15,7 @@ import torch
 
 from mimml_edu.evaluate import Predictions, to_sessions
 from mimml_edu.exercises.checking import NotYet, call, checker, expect_close, expect_raises
-from mimml_edu.train import class_weights
+from mimml_edu.objectives.mimml_loss import class_weights
 
 
 def solution_class_weights(labels: torch.Tensor) -> torch.Tensor:
