@@ -64,6 +64,7 @@ WRONG = {
             lambda a, present: a - np.median(a[present]),
             "signal turns go down",
         ),
+        ("every turn tied", lambda a, present: np.zeros_like(a), "AUROC 0.50"),
         (
             "one score too few",
             lambda a, present: np.abs(a - np.median(a[present]))[1:],
