@@ -64,5 +64,3 @@ def test_oracle_metrics_on_the_synthetic_corpus():
     assert 0 <= metrics["auroc"] <= 1 and metrics["phq_mae"] >= 0
     every = analysis.oracle_metrics(corpus, None)  # all sessions, e.g. a fresh sample
     assert every["balanced_accuracy"] == pytest.approx(corpus.oracle_balanced_accuracy())
-
-
