@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 import torch
 
-from mimml_edu.objectives import gaussian, mi
-from mimml_edu.objectives.mi_analysis import optimal_critic_estimates
+from mimml_edu.mi_lab import gaussian
+from mimml_edu.mi_lab.optimal_critics import optimal_critic_estimates
+from mimml_edu.objectives import mi
 from mimml_edu.objectives.mi_exercises import check_infonce, check_mi_to_rho, check_nwj
 
 pytestmark = pytest.mark.usefixtures("one_thread")

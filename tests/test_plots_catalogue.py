@@ -41,8 +41,8 @@ def _inputs() -> SimpleNamespace:
     from mimml_edu.features.audio import AudioConfig, AudioFrames, frame_feature_names
     from mimml_edu.features.video import VideoFrames
     from mimml_edu.features.video import frame_feature_names as video_names
-    from mimml_edu.objectives.mi_analysis import optimal_critic_estimates
-    from mimml_edu.objectives.mi_train import train_staircase
+    from mimml_edu.mi_lab.optimal_critics import optimal_critic_estimates
+    from mimml_edu.mi_lab.staircase import train_staircase
 
     corpus = make_corpus(40, seed=1)
     daicwoz = shipped_daicwoz() / "321_P.zip"

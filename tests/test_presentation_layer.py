@@ -17,7 +17,7 @@ from conftest import ROOT
 PACKAGE = ROOT / "mimml_edu"
 PRESENTATION = ("plots", "widgets")
 DRAWING = ("matplotlib", "ipywidgets", "IPython")
-SCIENCE = ("data", "features", "model", "objectives", "train", "evaluate", "explain")
+SCIENCE = ("data", "features", "model", "objectives", "mi_lab", "train", "evaluate", "explain")
 MAX_LINES = 400
 
 

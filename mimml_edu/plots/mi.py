@@ -1,7 +1,7 @@
 """Figures for chapter 05 (mutual information).
 
-Computation lives in :mod:`~mimml_edu.objectives.mi_train`,
-:mod:`~mimml_edu.objectives.mi_analysis` and :mod:`~mimml_edu.objectives.gaussian`;
+Computation lives in :mod:`~mimml_edu.mi_lab.staircase`,
+:mod:`~mimml_edu.mi_lab.optimal_critics` and :mod:`~mimml_edu.mi_lab.gaussian`;
 these functions only draw (except :func:`plot_playground`, the static twin of
 :func:`mimml_edu.widgets.mi.mi_playground`, which trains one estimator and draws it).
 """
@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from mimml_edu.objectives.gaussian import club_closed_form, sample_correlated_gaussian
-from mimml_edu.objectives.mi_train import StaircaseResult, train_staircase
+from mimml_edu.mi_lab.gaussian import club_closed_form, sample_correlated_gaussian
+from mimml_edu.mi_lab.staircase import StaircaseResult, train_staircase
 from mimml_edu.plots.style import new_figure
 
 __all__ = [
@@ -253,7 +253,7 @@ def plot_playground(
     The static twin of :func:`~mimml_edu.widgets.mi.mi_playground`.
 
     Args:
-        estimator: a benchmark name (:data:`~mimml_edu.objectives.mi_train.ESTIMATOR_NAMES`)
+        estimator: a benchmark name (:data:`~mimml_edu.mi_lab.staircase.ESTIMATOR_NAMES`)
             or ``smile_<tau>`` for any clip τ > 0.
         mi: the true MI in nats.  batch_size: pairs per step.  steps: Adam steps.
         seed: seed of the data and the critic.  hidden: critic width.  lr: Adam's rate.

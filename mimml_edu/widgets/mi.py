@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from mimml_edu.objectives.mi_train import ESTIMATOR_NAMES
+from mimml_edu.mi_lab.staircase import ESTIMATOR_NAMES
 from mimml_edu.plots.mi import estimator_label, plot_playground
 from mimml_edu.widgets.base import FigureApp, figure_app
 
