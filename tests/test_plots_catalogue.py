@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
+import pkgutil
 from types import SimpleNamespace
 
 import numpy as np
@@ -22,7 +23,7 @@ from mimml_edu.plots.style import figure_to_png
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
-AREAS = sorted(plots_package._SUBMODULES - {"style"})
+AREAS = sorted(m.name for m in pkgutil.iter_modules(plots_package.__path__) if m.name != "style")
 #: public helpers of plots/ that are not figures
 NOT_FIGURES = {"mi.estimator_label"}
 RNG = np.random.default_rng(0)

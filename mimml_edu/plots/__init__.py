@@ -19,31 +19,8 @@ widget's static twin may compute what it draws, as the widget does).
 - :mod:`~mimml_edu.plots.training`: a training run and its session scores (chapter 08).
 - :mod:`~mimml_edu.plots.explain`: attributions: modality, turn, channel, curves, the
   session's gate, the explorer's static twin (chapter 09).
-
-Submodules load on first attribute access (``mimml_edu.plots.mi``).
 """
-
-from __future__ import annotations
-
-import importlib
-from typing import Any
 
 from mimml_edu.plots.style import install_display_hook
 
-_SUBMODULES = frozenset(
-    {"data", "explain", "features", "fusion", "mi", "model", "multitask", "style", "training"}
-)
-
-__all__ = sorted(_SUBMODULES)
-
 install_display_hook()
-
-
-def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
