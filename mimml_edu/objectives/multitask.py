@@ -30,6 +30,7 @@ from mimml_edu.data.batch import scale_phq
 
 EPS = 1e-8
 
+
 def delta(features: torch.Tensor, pos: torch.Tensor, neg: torch.Tensor) -> torch.Tensor:
     """``(||F - C-|| - ||F - C+||) / (||F - C+|| + eps)``.
 
