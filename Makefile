@@ -16,10 +16,11 @@ PIP_QUIET := --quiet --no-input --disable-pip-version-check
 export PYTHONDONTWRITEBYTECODE := 1
 export MPLBACKEND := Agg
 
-.PHONY: help venv book test lab demo lint clean
+.PHONY: help venv book course test lab demo lint clean
 
 help:
 	@echo "make book  - execute every chapter and build the HTML book (book/_build/html)"
+	@echo "make course - student and instructor copies of every chapter, and the instructor kit (course/)"
 	@echo "make test  - run the whole test suite (unit tests, notebooks, the book build)"
 	@echo "make lab   - open JupyterLab on notebooks/"
 	@echo "make demo  - run 'mimml-edu demo'"
@@ -45,6 +46,9 @@ $(STAMP): $(LOCK) pyproject.toml
 
 book: $(STAMP)
 	@$(BIN)/python book/build_book.py
+
+course: $(STAMP)
+	@$(BIN)/python -m mimml_edu.exercises.course --notebooks notebooks --out course
 
 test: $(STAMP)
 	@$(BIN)/python -m pytest

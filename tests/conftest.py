@@ -28,9 +28,10 @@ import sitecustomize as _netblock  # noqa: E402
 _netblock.install()
 sys.path.remove(str(NETBLOCK))
 
-# Slow groups run after the unit tests, in this order: notebooks, then the book build
-# (which reuses the executed notebooks from the cache the notebook tests fill).
-_ORDER = {"test_notebooks.py": 1, "test_book.py": 2}
+# Slow groups run after the unit tests, in this order: notebooks, then the course's student
+# copies, then the book build (both reuse the executed notebooks from the cache the notebook
+# tests fill).
+_ORDER = {"test_notebooks.py": 1, "test_course.py": 2, "test_book.py": 3}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import ROOT
+from exercise_testing import cell_source, import_cells, run_exercises
 
 from mimml_edu import exercises
 from mimml_edu.errors import ConfigError
@@ -185,16 +186,6 @@ def test_fill_in_replaces_only_the_stub():
         exercises.solution_source("nope")
 
 
-def _source(cell) -> str:
-    return cell.source if isinstance(cell.source, str) else "".join(cell.source)
-
-
-def _import_cells(nb) -> list[str]:
-    return [
-        _source(c) for c in nb.cells if c.cell_type == "code" and "mimml_edu.exercises" in c.source
-    ]
-
-
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_exercise_cells_start_from_the_stub_and_call_the_checker(chapter):
     nb = nbformat.read(NOTEBOOKS[chapter], as_version=4)
@@ -205,8 +196,8 @@ def test_exercise_cells_start_from_the_stub_and_call_the_checker(chapter):
         cell = nb.cells[i]
         assert cell.cell_type == "code"
         want = f"{exercises.stub_source(name)}\n\ncheck_{name}(my_{name})"
-        assert _source(cell) == want, f"cell {i} of chapter {chapter}"
-    assert any(f"from mimml_edu.exercises.ch{chapter} import" in s for s in _import_cells(nb))
+        assert cell_source(cell) == want, f"cell {i} of chapter {chapter}"
+    assert any(f"from mimml_edu.exercises.ch{chapter} import" in s for s in import_cells(nb))
 
 
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.values()), ids=lambda p: p.name)
@@ -215,26 +206,10 @@ def test_no_chapter_imports_a_solution(path):
     assert not re.search(r"solution_\w+|reference_\w+", text), f"{path.name} names a solution"
 
 
-def _run_exercises(nb) -> list[tuple[str, bool, str]]:
-    """Run a chapter's exercise imports, then each exercise cell; (name, verdict, output)."""
-    namespace: dict = {}
-    for source in _import_cells(nb):
-        exec(source, namespace)
-    results = []
-    for i, name in exercises.exercise_cells(nb):
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            exec(_source(nb.cells[i]), namespace)
-        stub = namespace[EXERCISES[name].stub]
-        ok, _ = _verdict(EXERCISES[name].check, stub)
-        results.append((name, ok, out.getvalue()))
-    return results
-
-
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_the_student_copy_says_not_yet_and_runs_on(chapter):
     nb = nbformat.read(NOTEBOOKS[chapter], as_version=4)
-    for name, ok, out in _run_exercises(nb):
+    for name, ok, out in run_exercises(nb):
         assert ok is False, name
         _one_line(out, "not yet")
 
@@ -244,6 +219,6 @@ def test_the_instructor_copy_passes_every_checker(chapter):
     nb = nbformat.read(NOTEBOOKS[chapter], as_version=4)
     filled = exercises.instructor_notebook(nb)
     assert nb.cells[exercises.exercise_cells(nb)[0][0]].source.count("NotImplementedError")
-    for name, ok, out in _run_exercises(filled):
+    for name, ok, out in run_exercises(filled):
         assert ok is True, f"{name}: {out}"
         _one_line(out, "correct")
