@@ -30,6 +30,8 @@ N_WEEKS = 8
 #: The opening cell's estimate: "**Time:** about 30 minutes", "**Estimated time:** 40 minutes".
 TIME_LINE = re.compile(r"\*\*(?:Estimated time|Time):\*\*\s*(?:about\s+)?(\d+)\s+minutes")
 GRADED = ("proposal", "prediction", "results", "report")
+#: The project brief's template, with ``<<milestones>>`` where the plan's steps go.
+BRIEF = "kit/project.md"
 
 
 def chapters(folder: Path) -> dict[str, Path]:
@@ -255,7 +257,7 @@ def rubric_markdown(data: dict) -> str:
 
 def project_markdown(plan: CoursePlan, kit: Path = KIT) -> str:
     """The project brief, with its milestones taken from the plan's weeks."""
-    text = (Path(kit) / "project.md").read_text(encoding="utf-8")
+    text = (Path(kit) / Path(BRIEF).name).read_text(encoding="utf-8")
     rows = ["| week | project step | graded | minutes |", "| --- | --- | --- | ---: |"]
     for w in plan.weeks:
         minutes = next(i.minutes for i in w.items if i.what == "project")
