@@ -27,7 +27,7 @@ from mimml_edu.exercises import EXERCISES, questionnaire
 
 KIT = Path(__file__).resolve().parent / "kit"
 N_WEEKS = 8
-#: The opening cell's estimate: "**Time:** about 30 minutes", "**Estimated time:** 40 minutes".
+#: The opening cell's estimate, e.g. ``**Time:** about 30 minutes``.
 TIME_LINE = re.compile(r"\*\*(?:Estimated time|Time):\*\*\s*(?:about\s+)?(\d+)\s+minutes")
 GRADED = ("proposal", "prediction", "results", "report")
 #: The project brief's template, with ``<<milestones>>`` where the plan's steps go.
