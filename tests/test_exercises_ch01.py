@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 from exercise_testing import assert_not_yet, params
 
@@ -31,18 +29,25 @@ def _mean_items(items):
     return score / 8, score >= 10
 
 
-def _nearest(rule, *, validate=True, percent=False):
-    def nearest(n, target):
-        if validate and (n < 1 or not 0 <= target <= 1):
-            raise ValueError("bad input")
-        k = rule(n, target)
-        return k, (100 * k / n if percent else k / n)
+def _ppv(*, validate=True, guard=True, swap=False, fp_with_sensitivity=False):
+    def ppv(sens, spec, prev):
+        if validate and not all(0 <= v <= 1 for v in (sens, spec, prev)):
+            raise ValueError("outside [0, 1]")
+        if swap:
+            sens, spec = spec, sens
+        tp = sens * prev
+        fp = (1 - (sens if fp_with_sensitivity else spec)) * (1 - prev)
+        if guard and tp + fp == 0:
+            raise ValueError("nobody positive")
+        return tp / (tp + fp)
 
-    return nearest
+    return ppv
 
 
-def _float_min(n, target):
-    return min(range(n + 1), key=lambda k: abs(k / n - target))
+def _npv(sens, spec, prev):
+    _ppv()(sens, spec, prev)  # the same checks
+    tn, fn = spec * (1 - prev), (1 - sens) * prev
+    return tn / (tn + fn)
 
 
 WRONG = {
@@ -58,15 +63,13 @@ WRONG = {
         ("the label as 0/1", lambda items: (sum(items), int(sum(items) >= 10)), "True or False"),
         ("no validation at all", lambda items: (sum(items), sum(items) >= 10), "raise ValueError"),
     ],
-    "nearest_accuracy": [
-        ("banker's rounding", _nearest(lambda n, t: round(t * n)), "n=2, target=0.75"),
-        ("floor of target * n", _nearest(lambda n, t: math.floor(t * n)), "n=35, target=0.85"),
-        ("ties rounded up", _nearest(lambda n, t: math.floor(t * n + 0.5)), "n=2, target=0.25"),
-        ("a percentage returned", _nearest(_float_min, percent=True), "expected the accuracy"),
-        ("n=0 not refused", _nearest(_float_min, validate=False), "n=0"),
-        ("target outside [0, 1] clipped", lambda n, t: _nearest(_float_min)(n, min(max(t, 0), 1)),
-         "target=1.2"),
-        ("k counted from 1", _nearest(lambda n, t: max(1, _float_min(n, t))), "n=2, target=0.25"),
+    "ppv": [
+        ("P(positive | depressed)", lambda sens, spec, prev: sens, "in the population survey"),
+        ("sensitivity and specificity swapped", _ppv(swap=True), "(sensitivity and spec"),
+        ("false positives from the sensitivity", _ppv(fp_with_sensitivity=True), "differ)"),
+        ("the NPV", _npv, "expected PPV"),
+        ("no guard: ZeroDivisionError", _ppv(guard=False), "sensitivity=0, specificity=1"),
+        ("a percentage accepted", _ppv(validate=False), "sensitivity=88 (a percentage)"),
     ],
 }  # fmt: skip
 

@@ -1,15 +1,14 @@
-"""Chapter 01 (the task): a PHQ-8 total and its label, and what an accuracy on n people can be.
+"""Chapter 01 (the task): a PHQ-8 total and its label, and what a positive screen is worth.
 
 - :func:`check_phq8`: ``my_phq8(items) -> (score, depressed)``, the questionnaire's total
   and the label every corpus of the book derives from it (score >= 10,
   :data:`mimml_edu.data.batch.PHQ8_THRESHOLD`), with invalid answers refused.
-- :func:`check_nearest_accuracy`: ``my_nearest_accuracy(n, target) -> (k, k / n)``, the
-  accuracy on ``n`` people nearest to a reported one.
+- :func:`check_ppv`: ``my_ppv(sensitivity, specificity, prevalence) -> PPV``, how often a
+  positive screen is right where depression has a given prevalence.
 """
 
 from __future__ import annotations
 
-import fractions
 import math
 from collections.abc import Callable
 from numbers import Real
@@ -99,56 +98,60 @@ def check_phq8(answer: Callable) -> str:
     )
 
 
-def solution_nearest_accuracy(n: int, target: float) -> tuple[int, float]:
-    """The number ``k`` of ``n`` people classified correctly whose accuracy ``k / n`` is
-    nearest to ``target`` (a fraction in [0, 1]), on a tie the smaller ``k``; and ``k / n``.
-    ``n`` below 1 or ``target`` outside [0, 1] is a ValueError."""
-    if n < 1:
-        raise ValueError(f"n must be at least 1, got {n}")
-    if not 0 <= target <= 1:
-        raise ValueError(f"target must be a fraction in [0, 1], got {target}")
-    exact = fractions.Fraction(target)  # compare exactly: no rounding error decides a tie
-    k = min(range(n + 1), key=lambda j: (abs(fractions.Fraction(j, n) - exact), j))
-    return k, k / n
+def solution_ppv(sensitivity: float, specificity: float, prevalence: float) -> float:
+    """The positive predictive value P(depressed | positive) of a screen with this
+    sensitivity and specificity where depression has this prevalence (Bayes' rule). Values
+    outside [0, 1], and a screen that nobody passes as positive (the PPV is then
+    undefined), are a ValueError."""
+    for name, value in (
+        ("sensitivity", sensitivity),
+        ("specificity", specificity),
+        ("prevalence", prevalence),
+    ):
+        if not 0 <= value <= 1:
+            raise ValueError(f"{name} must be a fraction in [0, 1], got {value}")
+    true_pos = sensitivity * prevalence
+    false_pos = (1 - specificity) * (1 - prevalence)
+    if true_pos + false_pos == 0:
+        raise ValueError("nobody tests positive, so the PPV is undefined")
+    return true_pos / (true_pos + false_pos)
 
 
-#: (n, target, what the case is); ties are exact in binary (n a power of 2).
-_ACCURACY_CASES: list[tuple[int, float, str]] = [
-    (35, 0.84, "the 35 people of DAIC-WOZ's dev split"),
-    (47, 0.84, "the 47 people of DAIC-WOZ's test split"),
-    (35, 0.85, "a nearest k above target * n"),
-    (2, 0.25, "a tie between 0/2 and 1/2: the smaller k"),
-    (2, 0.75, "a tie between 1/2 and 2/2: the smaller k"),
-    (8, 0.3125, "a tie between 2/8 and 3/8: the smaller k"),
-    (1, 0.4, "one person"),
-    (10, 0.0, "a target of 0"),
-    (10, 1.0, "a target of 1"),
-    (189, 0.84, "all 189 DAIC-WOZ sessions"),
+#: (sensitivity, specificity, prevalence, what the case is)
+_PPV_CASES: list[tuple[float, float, float, str]] = [
+    (0.88, 0.88, 0.086, "the PHQ-9 in the population survey"),
+    (0.88, 0.88, 30 / 107, "the PHQ-9 on DAIC-WOZ's training split"),
+    (0.88, 0.88, 0.5, "half are depressed: PPV = specificity when sensitivity = specificity"),
+    (0.7, 0.95, 0.2, "sensitivity and specificity differ"),
+    (0.95, 0.7, 0.2, "the same two swapped"),
+    (0.88, 0.88, 0.0, "a prevalence of 0: every positive is false"),
+    (0.88, 0.88, 1.0, "a prevalence of 1: every positive is true"),
+    (0.0, 0.9, 0.3, "a sensitivity of 0: every positive is false"),
+    (0.6, 1.0, 0.3, "a specificity of 1: no false positive"),
 ]
 
 
 @checker
-def check_nearest_accuracy(answer: Callable) -> str:
-    """Check ``answer(n, target) -> (k, k / n)`` on the official DAIC-WOZ split sizes,
-    on ties (the smaller k wins), on targets 0 and 1 and on one person; ``n`` below 1 and
-    targets outside [0, 1] must raise ValueError."""
-    for n, target, what in _ACCURACY_CASES:
-        case = f"n={n}, target={target} ({what})"
-        got = call(answer, n, target, case=case)
-        if not (isinstance(got, tuple | list) and len(got) == 2):
-            raise NotYet(f"{case}: return (k, k / n), got {type(got).__name__}")
-        k = solution_nearest_accuracy(n, target)[0]
-        if _whole(got[0]) != k:
-            raise NotYet(f"{case}: expected k = {k} ({k}/{n} = {k / n:.4f}), got {got[0]!r}")
-        if not isinstance(got[1], Real) or not math.isclose(float(got[1]), k / n, abs_tol=1e-12):
-            raise NotYet(f"{case}: expected the accuracy k / n = {k / n:.6g}, got {got[1]!r}")
+def check_ppv(answer: Callable) -> str:
+    """Check ``answer(sensitivity, specificity, prevalence) -> PPV`` on the chapter's
+    prevalences, on unequal sensitivity and specificity, on prevalences of 0 and 1, on a
+    sensitivity of 0 and a specificity of 1; values outside [0, 1] and a screen nobody
+    passes as positive must raise ValueError."""
+    for sens, spec, prev, what in _PPV_CASES:
+        case = f"sensitivity={sens}, specificity={spec}, prevalence={prev:.4g} ({what})"
+        got = call(answer, sens, spec, prev, case=case)
+        want = solution_ppv(sens, spec, prev)
+        if isinstance(got, bool) or not isinstance(got, Real):
+            raise NotYet(f"{case}: expected a number, got {got!r:.60}")
+        if not math.isclose(float(got), want, abs_tol=1e-9):
+            raise NotYet(f"{case}: expected PPV {want:.6g}, got {float(got):.6g}")
     bad_inputs = [
-        ((0, 0.5), "n=0: nobody was tested", "no accuracy exists on 0 people"),
-        ((-3, 0.5), "n=-3", "a sample size is at least 1"),
-        ((35, 1.2), "target=1.2", "an accuracy is a fraction between 0 and 1"),
-        ((35, -0.1), "target=-0.1", "an accuracy is a fraction between 0 and 1"),
-        ((35, 84), "target=84 (a percentage)", "pass the fraction 0.84, not the percentage"),
+        ((0.0, 1.0, 0.3), "sensitivity=0, specificity=1", "nobody tests positive"),
+        ((0.88, 1.0, 0.0), "specificity=1, prevalence=0", "nobody tests positive"),
+        ((88, 0.88, 0.3), "sensitivity=88 (a percentage)", "pass the fraction 0.88"),
+        ((0.88, 1.2, 0.3), "specificity=1.2", "a specificity is a fraction in [0, 1]"),
+        ((0.88, 0.88, -0.1), "prevalence=-0.1", "a prevalence is a fraction in [0, 1]"),
     ]
     for args, case, why in bad_inputs:
         expect_raises(answer, *args, error=ValueError, case=case, why=why)
-    return "the nearest k / n on every sample size, ties to the smaller k, bad inputs refused."
+    return "Bayes' rule on every prevalence, the edge cases handled, bad inputs refused."
