@@ -16,7 +16,7 @@ PIP_QUIET := --quiet --no-input --disable-pip-version-check
 export PYTHONDONTWRITEBYTECODE := 1
 export MPLBACKEND := Agg
 
-.PHONY: help venv book test lab demo lint clean
+.PHONY: help venv book test lab demo lint dist clean
 
 help:
 	@echo "make book  - execute every chapter and build the HTML book (book/_build/html)"
@@ -24,6 +24,7 @@ help:
 	@echo "make lab   - open JupyterLab on notebooks/"
 	@echo "make demo  - run 'mimml-edu demo'"
 	@echo "make lint  - ruff"
+	@echo "make dist  - build the sdist and the wheel into dist/"
 
 venv: $(STAMP)
 
@@ -58,5 +59,14 @@ demo: $(STAMP)
 lint: $(STAMP)
 	@$(BIN)/ruff check .
 
+# The sdist, then the wheel built from it (so a file missing from the sdist fails here);
+# no build isolation: the pinned setuptools of .venv builds, without the network.
+dist: $(STAMP)
+	@rm -rf dist build
+	@$(BIN)/python -m build --no-isolation --outdir dist . > dist.log 2>&1 \
+		|| { tail -40 dist.log; echo "make dist failed (log: dist.log)"; exit 1; }
+	@rm -f dist.log
+	@ls -l dist
+
 clean:
-	rm -rf book/_build .pytest_cache
+	rm -rf book/_build .pytest_cache build dist
