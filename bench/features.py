@@ -63,7 +63,7 @@ def _timed(fn, repeats: int = 1) -> float:
 
 
 def bench_audio(seconds: float) -> list[dict]:
-    from mimml_edu.data.sessions import participant_turns, read_transcript
+    from mimml_edu.data.recordings import participant_turns, read_transcript
     from mimml_edu.features import audio
 
     base = audio.load_audio(RAW / "s01" / "audio.wav")
@@ -151,7 +151,7 @@ def bench_video(n_frames: int) -> list[dict]:
 def bench_text(n_turns: int) -> list[dict]:
     import torch
 
-    from mimml_edu.data.sessions import read_transcript
+    from mimml_edu.data.recordings import read_transcript
     from mimml_edu.features.text import TextEncoder
 
     torch.set_num_threads(1)

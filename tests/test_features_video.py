@@ -11,7 +11,7 @@ import pytest
 from scipy.spatial.transform import Rotation
 from skimage import data as skdata
 
-from mimml_edu.data.sessions import participant_turns, read_transcript
+from mimml_edu.data.recordings import participant_turns, read_transcript
 from mimml_edu.features import video
 
 RAW = Path(__file__).resolve().parents[1] / "data_samples" / "raw"
