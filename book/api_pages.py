@@ -54,9 +54,11 @@ AREAS: tuple[Area, ...] = (
         "Core: configuration, errors, metrics, environment",
         "The package's top level: dataclass configs and their strict YAML files, the error "
         "types, the metrics every chapter reports, the environment check.",
-        ("mimml_edu", "mimml_edu.config", "mimml_edu.errors", "mimml_edu.metrics",
-         "mimml_edu.envcheck"),
-    ),  # fmt: skip
+        (
+            "mimml_edu",
+            *(f"mimml_edu.{name}" for name in ("config", "errors", "metrics", "envcheck")),
+        ),
+    ),
     Area(
         "data",
         "Data",
@@ -165,9 +167,10 @@ def area_of(module: str) -> Area:
 
 
 def is_package(module: str) -> bool:
-    import importlib
+    import importlib.util
 
-    return hasattr(importlib.import_module(module), "__path__")
+    spec = importlib.util.find_spec(module)
+    return spec is not None and spec.submodule_search_locations is not None
 
 
 def module_block(module: str) -> str:

@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: Where the committed checkpoints live.
+#: Where the committed checkpoints live (``checkpoints/`` inside the installed package).
+#:
+#: :meta hide-value:
 CHECKPOINT_DIR = Path(__file__).parent / "checkpoints"
 FORMAT = "mimml-edu-pretrained/1"
 CORPUS_SEED = 0
