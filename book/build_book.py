@@ -189,6 +189,27 @@ def execute(path: Path, *, timeout: int | None = None, store: bool = True):
     return nb, seconds
 
 
+def execute_missing() -> None:
+    """Execute into the cache every chapter whose current code it does not hold yet."""
+    ensure_cache_fresh()
+    for path in chapters():
+        if cached(path):
+            print(f"{path.name}: cached", flush=True)
+            continue
+        _, seconds = execute(path)
+        print(f"{path.name}: executed in {seconds:.1f} s", flush=True)
+
+
+def cached_notebook(path: Path):
+    """The executed notebook the cache holds for ``path``'s current code (KeyError if none)."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache = get_cache(CACHE)
+    record = cache.match_cache_notebook(nbformat.read(path, as_version=4))
+    return cache.get_cache_bundle(record.pk).nb
+
+
 def build_html() -> Path:
     """Run jupyter-book on book/; fail on any warning (a failed cell is one)."""
     jb = Path(sys.executable).with_name("jupyter-book")
@@ -214,13 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--execute", action="store_true", help="only execute into the cache")
     args = parser.parse_args(argv)
-    ensure_cache_fresh()
-    for path in chapters():
-        if cached(path):
-            print(f"{path.name}: cached", flush=True)
-            continue
-        _, seconds = execute(path)
-        print(f"{path.name}: executed in {seconds:.1f} s", flush=True)
+    execute_missing()
     if not args.execute:
         index = build_html()
         print(f"Book: {index}")
