@@ -20,7 +20,7 @@ setup(
     package_data={
         "mimml_edu": ["py.typed"],
         "mimml_edu.features.assets": ["*"],
-        "mimml_edu.checkpoints": ["*"],
+        "mimml_edu.shipped_checkpoints": ["*"],
         **{name: ["*"] for name in samples},
     },
 )

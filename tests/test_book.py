@@ -21,6 +21,8 @@ def test_book_builds_with_executed_chapters(built_book):
     assert "environment OK" in welcome, "chapter 00 was rendered without its executed output"
     for chapter in book_build.chapters():
         assert (html / "notebooks" / f"{chapter.stem}.html").exists(), chapter.name
+    for note in sorted((ROOT / "docs").glob("*.md")):
+        assert (html / "docs" / f"{note.stem}.html").exists(), f"design note {note.name}"
     api = "".join(p.read_text() for p in (html / "api").glob("*.html"))
     assert "check_environment" in api, "the API pages lost their autodoc content"
     for module in api_pages.package_modules():

@@ -13,12 +13,13 @@ goes on, unless ``strict``.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from mimml_edu.data.batch import Session
+from mimml_edu.data.corpora import FORMATS, register_format
 from mimml_edu.data.recordings import (
     MEDIA_FILES,
     find_sessions,
@@ -26,6 +27,7 @@ from mimml_edu.data.recordings import (
     read_labels,
     read_transcript,
 )
+from mimml_edu.data.report import ReadReport
 from mimml_edu.errors import MediaError
 
 
@@ -275,3 +277,21 @@ def _reason(err: Exception, path: Path) -> str:
     message = str(err)
     prefix = f"{path}: "
     return message[len(prefix) :] if message.startswith(prefix) else message
+
+
+def read_recordings(path: str | Path, **options) -> ReadReport:
+    """The ``recordings`` format of :mod:`mimml_edu.data.corpora`: :func:`load_raw_corpus`
+    as a :class:`~mimml_edu.data.report.ReadReport` (a session whose transcript is unusable
+    is skipped with its reason; every other failure is a warning)."""
+    raw = load_raw_corpus(path, **options)
+    report = ReadReport(sessions=raw.sessions, corpus="recordings")
+    kept = {s.session_id for s in raw.sessions}
+    for failure in raw.failures:
+        if failure.session_id in kept:
+            report.warnings.append(str(failure))
+        else:
+            report.skipped.append({"session_id": failure.session_id, "reason": str(failure)})
+    return report
+
+
+register_format(replace(FORMATS["recordings"], load=read_recordings))

@@ -6,7 +6,8 @@ Stage 1 (everything but the BA heads)::
             - beta * sum_(x,y) lld_x_y - beta * sum_(x,y) entropy_x_y
 
 - ``ce``: class-weighted cross-entropy of the depressed-or-not logits (unknown labels ignored).
-- ``reg``: ``mean |phq_hat - y_m|`` with ``y_m = (PHQ8 - 9.5)/4.75`` (unknown scores ignored).
+- ``reg``: ``mean |phq_scaled_hat - y_m|``, the scaled target ``y_m = (PHQ8 - 9.5)/4.75``
+  (unknown scores ignored).
 - ``uni``: Self-MM's unimodal loss on generated labels (:mod:`.multitask`).
 - ``cpc_<m>``: *from MMIM*: ``-(1/B) sum_i [h_i.p_i - log sum_j exp(h_i.p_j)]`` with
   ``p = G_m(z)``, both L2-normalised, over the windows where m is present.
@@ -33,10 +34,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from mimml_edu.config import ObjectiveConfig
-from mimml_edu.data.batch import Batch
+from mimml_edu.data.batch import Batch, scale_phq
 from mimml_edu.model.mimml import ModelOutput
 from mimml_edu.objectives.mi import GaussianConditional, infonce
-from mimml_edu.objectives.multitask import UnimodalLabels, scale_phq, unimodal_loss
+from mimml_edu.objectives.multitask import UnimodalLabels, unimodal_loss
 
 
 @lru_cache(maxsize=8)
@@ -134,6 +135,16 @@ def gaussian_mixture_entropy(
     return 0.25 * (logdets[0] + logdets[1])
 
 
+def class_weights(labels: torch.Tensor) -> torch.Tensor:
+    """(2,) weights ``N / (2 N_c)`` over the known labels; an empty class is an error."""
+    known = labels[labels >= 0]
+    counts = torch.bincount(known, minlength=2).float()
+    if (counts == 0).any():
+        missing = "depressed" if counts[1] == 0 else "non-depressed"
+        raise ValueError(f"the training windows contain no {missing} session (empty class)")
+    return counts.sum() / (2 * counts)
+
+
 class MIMMLObjective:
     """Computes the loss terms of both stages.
 
@@ -203,7 +214,7 @@ class MIMMLObjective:
             terms["ce"] = zero
         scored = ~torch.isnan(batch.phq)
         terms["reg"] = (
-            (out.phq_hat[scored] - scale_phq(batch.phq[scored])).abs().mean()
+            (out.phq_scaled_hat[scored] - scale_phq(batch.phq[scored])).abs().mean()
             if scored.any()
             else zero
         )

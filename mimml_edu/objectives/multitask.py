@@ -26,23 +26,9 @@ from collections.abc import Sequence
 
 import torch
 
+from mimml_edu.data.batch import scale_phq
+
 EPS = 1e-8
-
-#: Centre of the PHQ-8 scaling ``y_m = (PHQ8 - PHQ_CENTRE) / PHQ_SCALE``.
-PHQ_CENTRE = 9.5
-#: Scale of the PHQ-8 scaling (so that y_m is about -2 to 3).
-PHQ_SCALE = 4.75
-
-
-def scale_phq(phq: torch.Tensor) -> torch.Tensor:
-    """PHQ-8 (0..24) -> ``y_m = (PHQ8 - 9.5) / 4.75`` (sign = depressed)."""
-    return (phq - PHQ_CENTRE) / PHQ_SCALE
-
-
-def unscale_phq(y: torch.Tensor) -> torch.Tensor:
-    """Inverse of :func:`scale_phq`."""
-    return y * PHQ_SCALE + PHQ_CENTRE
-
 
 def delta(features: torch.Tensor, pos: torch.Tensor, neg: torch.Tensor) -> torch.Tensor:
     """``(||F - C-|| - ||F - C+||) / (||F - C+|| + eps)``.
