@@ -79,9 +79,15 @@ def screenshot(driver, path: Path, *, full_page: bool = True) -> Path:
     """Save a PNG of the page (the whole page, beyond the window, when ``full_page``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if full_page:
-        shot = driver.execute_cdp_cmd(
-            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
-        )
+        # a window as tall as the page, so that the page lays out as it does on screen
+        width = driver.execute_script("return window.innerWidth;")
+        height = driver.execute_script("return document.documentElement.scrollHeight;")
+        metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        try:
+            shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+        finally:
+            driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         path.write_bytes(base64.b64decode(shot["data"]))
     else:
         driver.save_screenshot(str(path))
