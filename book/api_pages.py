@@ -176,10 +176,11 @@ def is_package(module: str) -> bool:
 def module_block(module: str) -> str:
     """A heading and the autodoc directive for one module.
 
-    A package documents its docstring only: its members are documented where they are
-    defined (documenting re-exports twice would make duplicate entries).
+    Every object is documented once, in the module that defines it: a package shows its
+    docstring only, and a module's ``__all__`` is ignored (it may re-export names defined
+    elsewhere, which would make a second entry and send source links to the wrong page).
     """
-    options = "" if is_package(module) else "\n   :members:"
+    options = "" if is_package(module) else "\n   :members:\n   :ignore-module-all:"
     return f"## `{module}`\n\n```{{eval-rst}}\n.. automodule:: {module}{options}\n```\n"
 
 
