@@ -76,15 +76,24 @@ CONTROLS = (
 
 
 def controls_of(app) -> list[tuple[str, object]]:
-    """(kind, element) of every control in a widget app, in page order."""
+    """(kind, element) of every control in a widget app, in page order.
+
+    Every ipywidgets view is a Lumino widget (``lm-Widget``; not all of them carry the
+    ``jupyter-widgets`` class). A control the test cannot operate fails the test, and so
+    does any element of a control kind that was not listed.
+    """
     found: list[tuple[str, object]] = []
-    for element in app.find_elements("css selector", ".jupyter-widgets"):
+    for element in app.find_elements("css selector", ".lm-Widget"):
         classes = set((element.get_attribute("class") or "").split())
         if classes & LAYOUT or any(_contains(outer, element) for _, outer in found):
             continue  # a container, a display, or a part of a control already listed
         kind = next((c for c in CONTROLS if c in classes), None)
         assert kind is not None, f"a widget control the test cannot operate: {sorted(classes)}"
         found.append((kind, element))
+    selector = ", ".join(f".{kind}" for kind in CONTROLS)
+    for element in app.find_elements("css selector", selector):
+        listed = any(e == element or _contains(e, element) for _, e in found)
+        assert listed, f"a control the test missed: {element.get_attribute('class')}"
     return found
 
 
