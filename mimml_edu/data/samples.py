@@ -48,35 +48,22 @@ SAMPLES_PACKAGE = "mimml_edu.samples"
 
 
 def samples_dir(*parts: str) -> Path:
-    """A folder of the sample data shipped with mimml-edu.
+    """A folder of the shipped samples, e.g. ``samples_dir("raw")``.
 
-    The samples are installed as the package ``mimml_edu.samples`` (``data_samples/`` of the
-    source repository, mapped by ``setup.py``) and found with :mod:`importlib.resources`, so
-    a plain ``pip install`` has them. Run from a source checkout that was not installed
-    (only ``PYTHONPATH`` pointing at it), the checkout's ``data_samples/`` is that package.
-
-    Args:
-        parts: a sub-folder, e.g. ``"daicwoz"`` or ``"raw"``.
-    Returns:
-        the folder (a real directory on disk).
-    Raises:
-        FileNotFoundError: the folder is not in the shipped samples.
+    The samples are the package ``mimml_edu.samples`` (``data_samples/`` of the repository,
+    mapped by ``setup.py``), found with :mod:`importlib.resources`, so a plain ``pip
+    install`` has them; a checkout used without installing (``PYTHONPATH``) uses its own
+    ``data_samples/``. Raises ``FileNotFoundError`` if the folder is not there.
     """
     try:
         root = importlib.resources.files(SAMPLES_PACKAGE)
     except ModuleNotFoundError:
         root = Path(__file__).resolve().parents[2] / "data_samples"
     if not isinstance(root, Path):
-        raise FileNotFoundError(
-            f"{SAMPLES_PACKAGE} is not a folder on disk ({root!r}): install mimml-edu "
-            "unzipped (pip installs wheels unzipped)"
-        )
+        raise FileNotFoundError(f"{SAMPLES_PACKAGE} is not a folder on disk ({root!r})")
     path = root.joinpath(*parts)
     if not path.is_dir():
-        raise FileNotFoundError(
-            f"{path}: not among the shipped samples of mimml-edu; reinstall the package, "
-            "or from a source checkout regenerate them with the scripts in data_samples/"
-        )
+        raise FileNotFoundError(f"{path}: not among the shipped samples of mimml-edu")
     return path
 
 
