@@ -8,6 +8,7 @@ are saved under the test's temporary folder and their paths printed on failure.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import sys
@@ -53,7 +54,9 @@ def pages(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.html") if not {"_static", "_sources"} & set(p.parts))
 
 
+@functools.cache
 def soup(path: Path) -> BeautifulSoup:
+    """The parsed page (parsed once for all the tests of this module)."""
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
@@ -84,12 +87,9 @@ def test_no_page_holds_a_path_of_the_build_machine(book):
 
 
 def test_internal_links_and_images_resolve(book):
-    ids: dict[Path, set[str]] = {}
-
+    @functools.cache
     def ids_of(page: Path) -> set[str]:
-        if page not in ids:
-            ids[page] = {tag["id"] for tag in soup(page).find_all(id=True)}
-        return ids[page]
+        return {tag["id"] for tag in soup(page).find_all(id=True)}
 
     broken = []
     for page in pages(book):
