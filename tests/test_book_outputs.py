@@ -70,3 +70,49 @@ def test_no_chapter_shows_a_figure_or_widget_as_text(executed_chapters):
     assert not bad, "figures or widgets shown as text, not as images:\n" + "\n".join(
         f"{name}: {', '.join(items)}" for name, items in bad.items()
     )
+
+
+def test_widget_outputs_keep_their_figure_and_no_widget_state():
+    """build_book.static_widgets: the app's figure PNG replaces the widget view."""
+    import sys
+
+    import nbformat
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "book"))
+    import build_book
+
+    view = "application/vnd.jupyter.widget-view+json"
+    state = {
+        "app": {
+            "model_name": "VBoxModel",
+            "state": {"children": ["IPY_MODEL_row", "IPY_MODEL_img"]},
+        },
+        "row": {"model_name": "HBoxModel", "state": {"children": ["IPY_MODEL_slider"]}},
+        "slider": {"model_name": "IntSliderModel", "state": {}},
+        "img": {
+            "model_name": "ImageModel",
+            "state": {"_dom_classes": ["mimml-widget-figure"]},
+            "buffers": [{"path": ["value"], "encoding": "base64", "data": "iVBORw0KGgo="}],
+        },
+        "bare": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_slider"]}},
+    }
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["widgets"] = {build_book.WIDGET_STATE: {"state": state}}
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "app",
+            outputs=[
+                nbformat.v4.new_output(
+                    "execute_result", data={"text/plain": "VBox()", view: {"model_id": m}}
+                )
+                for m in ("app", "bare")
+            ],
+        )
+    ]
+    assert build_book.static_widgets(nb) == 1
+    with_figure, without = (o["data"] for o in nb.cells[0].outputs)
+    assert with_figure == {"text/plain": "VBox()", "image/png": "iVBORw0KGgo="}
+    assert without == {"text/plain": "VBox()"}
+    assert "widgets" not in nb.metadata
+    assert len(repr_without_image(nb)) == 1
