@@ -70,6 +70,19 @@ def test_sdist_and_wheel_hold_the_samples_once(dist):
     assert not [m for m in members if m.startswith("mimml_edu/samples/")], "a second copy"
 
 
+def test_the_wheel_holds_the_questionnaires_and_the_course_kit(dist):
+    import zipfile
+
+    (wheel,) = dist.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    package = ROOT / "mimml_edu" / "exercises"
+    files = [*package.glob("questionnaires/*.yaml"), *package.glob("kit/*")]
+    assert files
+    missing = [p.relative_to(ROOT).as_posix() for p in files
+               if p.relative_to(ROOT).as_posix() not in names]  # fmt: skip
+    assert not missing, f"not in the wheel: {missing}"
+
+
 @pytest.fixture(scope="module")
 def fresh_env(dist, tmp_path_factory) -> Path:
     """A new virtual environment outside the checkout with only the wheel installed."""
