@@ -25,6 +25,10 @@ from typing import Any
 from mimml_edu.errors import ConfigError
 from mimml_edu.exercises import EXERCISES, questionnaire
 
+#: The kit's sources: the plan, the rubric and the brief's template (``kit/`` beside this
+#: module, inside the installed package).
+#:
+#: :meta hide-value:
 KIT = Path(__file__).resolve().parent / "kit"
 N_WEEKS = 8
 #: The opening cell's estimate, e.g. ``**Time:** about 30 minutes``.

@@ -27,7 +27,10 @@ from typing import Any
 
 from mimml_edu.errors import ConfigError
 
-#: Where the sources live: one ``NN.yaml`` per chapter.
+#: Where the sources live: one ``NN.yaml`` per chapter (``questionnaires/`` beside this
+#: module, inside the installed package).
+#:
+#: :meta hide-value:
 SOURCES = Path(__file__).resolve().parent / "questionnaires"
 #: How many questions a questionnaire holds.
 MIN_QUESTIONS, MAX_QUESTIONS = 10, 15
