@@ -86,15 +86,14 @@ def paired_interval(
         :class:`Interval` of ``BA(variant) - BA(reference)``.
     """
     decisions = np.atleast_2d(np.asarray(decisions))
-    reference = np.asarray(reference)
-    if reference.ndim == 1:
-        reference = np.broadcast_to(reference, decisions.shape)
-    labels = np.asarray(labels)
-    if decisions.shape != reference.shape or decisions.shape[1] != len(labels):
+    reference, labels = np.asarray(reference), np.asarray(labels)
+    fits = reference.shape in (decisions.shape, decisions.shape[1:])
+    if not fits or labels.shape != decisions.shape[1:]:
         raise ValueError(
             f"decisions {decisions.shape}, reference {reference.shape} and labels "
             f"{labels.shape} do not fit"
         )
+    reference = np.broadcast_to(reference, decisions.shape)
     if sessions is not None:
         keep = np.asarray(sessions, bool)
         decisions, reference, labels = decisions[:, keep], reference[:, keep], labels[keep]
