@@ -1,6 +1,6 @@
 """Ablation table: MIMML and its variants on the synthetic corpus, mean +- sd over seeds.
 
-Variants (issue 5): full MIMML; without CPC; without BA; without any MI term; without
+Variants: full MIMML; without CPC; without BA; without any MI term; without
 multi-task; each fusion block (gru, cnn, concat: the "-gate" rows); text, audio, video
 alone; early fusion (concatenate + MLP); late fusion (average of unimodal predictions).
 One more, only with ``--only "+ per-window centering"``: full MIMML with
@@ -26,9 +26,6 @@ import argparse
 import csv
 import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 import torch
@@ -55,7 +52,7 @@ VARIANTS: dict[str, dict] = {
     "video only": {"modalities": ("video",)},
     "early fusion (concat + MLP)": {"fusion": "early"},
     "late fusion (mean of unimodal)": {"fusion": "late"},
-    # not one of issue 5's variants: run it with --only (chapter 04 quotes it)
+    # not one of the paper-style variants: run it with --only (chapter 04 quotes it)
     "+ per-window centering": {"center_turns": True},
 }
 DEFAULT_VARIANTS = tuple(k for k in VARIANTS if k != "+ per-window centering")

@@ -4,8 +4,9 @@ For each knob setting: generate the corpus (``--n-sessions``, default 189 like D
 train the full MIMML with the package's default ``Config`` (up to ``--epochs`` epochs,
 early stopping on dev macro-F1, the best dev epoch kept), explain the test sessions (all
 47 by default, ``--max-sessions``); the last two rows explain committed checkpoints
-without training: chapter 09's on its own corpus, and ``mimml_synthetic`` (the lead's
-model of the default corpus). Each row reports
+without training: chapter 09's (recipe ``mimml_explain``) on its own corpus, and
+``mimml_synthetic`` (the compact model of the default corpus), both from
+:mod:`mimml_edu.pretrained`. Each row reports
 
 - the model's session-level test AUROC (how much there is to explain) and its best epoch;
 - turn AUROC against the true signal turns: IG and occlusion with the default score, the
@@ -38,7 +39,7 @@ explains the dev split instead (where the turn score's channel weights were chos
 adds the ``relevant`` turn AUROC on N new sessions from the same generator for each trained
 model (``fresh_*``), since 47 test sessions give about +-0.02.
 
-Targets (issue 7): turn AUROC >= 0.9 on the default corpus; ranking correct for every
+Targets: turn AUROC >= 0.9 on the default corpus; ranking correct for every
 setting; relative IG delta < 1 %. A wrong ranking is printed with the model's own test
 AUROC without the modality ranked too high, so a model that leans on a modality without
 signal shows up as such. Run: ``python bench/explain.py [--csv FILE]``.
@@ -51,12 +52,9 @@ import csv
 import dataclasses
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mimml_edu.config import Config, ModelConfig, TrainConfig
 from mimml_edu.data.batch import MODALITIES
@@ -64,7 +62,7 @@ from mimml_edu.data.channels import DIMS
 from mimml_edu.data.generator import signal_weights
 from mimml_edu.data.oracle import oracle_posterior
 from mimml_edu.data.synthetic import make_corpus
-from mimml_edu.evaluate import auroc, compute_metrics, predict_windows, to_sessions
+from mimml_edu.evaluate import compute_metrics, predict_windows, to_sessions
 from mimml_edu.explain import (
     GroundTruth,
     explain_sessions,
@@ -74,9 +72,10 @@ from mimml_edu.explain import (
     session_inputs,
     turn_auroc,
 )
-from mimml_edu.explain.demo import chapter_model
 from mimml_edu.explain.faithfulness import mean_ignoring_nan, relevance_weighted_turns
-from mimml_edu.train import fit, load_checkpoint, packaged_checkpoint
+from mimml_edu.metrics import auroc
+from mimml_edu.pretrained import RECIPES, load_pretrained
+from mimml_edu.train import fit
 
 EASY = {"amplitude": 1.5, "identity": 0.0, "tau": 0.5}
 SETTINGS: dict[str, dict] = {
@@ -86,8 +85,8 @@ SETTINGS: dict[str, dict] = {
     "t.5/a0/v1": {"strength": {"text": 0.5, "audio": 0.0, "video": 1.0}},
     "easy": dict(EASY),
     "easy t1/a.5/v0": {**EASY, "strength": {"text": 1.0, "audio": 0.5, "video": 0.0}},
-    "chapter 09 checkpoint": {},  # the committed model of chapter 09 on its own corpus
-    "default, packaged mimml_synthetic": {},  # the model engineer's committed checkpoint
+    "chapter 09 checkpoint": {},  # recipe mimml_explain on its own corpus
+    "default, packaged mimml_synthetic": {},  # recipe mimml_synthetic on the default corpus
 }
 #: The settings that explain a committed checkpoint instead of training a model.
 CHECKPOINT_SETTINGS = ("chapter 09 checkpoint", "default, packaged mimml_synthetic")
@@ -96,12 +95,11 @@ CHECKPOINT_SETTINGS = ("chapter 09 checkpoint", "default, packaged mimml_synthet
 def run_setting(name: str, knobs: dict, args: argparse.Namespace, train_seed: int) -> dict:
     t0 = time.perf_counter()
     k, stride, best_epoch = 16, None, None
-    if name == "chapter 09 checkpoint":
-        model, corpus, _ = chapter_model()
-    elif name == "default, packaged mimml_synthetic":
-        model, saved, _ = load_checkpoint(packaged_checkpoint("mimml_synthetic"))
+    if name in CHECKPOINT_SETTINGS:
+        recipe = "mimml_explain" if name == "chapter 09 checkpoint" else "mimml_synthetic"
+        model, saved, _ = load_pretrained(recipe, train_if_missing=False)
         k, stride = saved.train.k, saved.train.stride
-        corpus = make_corpus(189, seed=0)  # the corpus it was trained on
+        corpus = RECIPES[recipe].load_corpus().synthetic  # the corpus it was trained on
     else:
         corpus = make_corpus(args.n_sessions, seed=args.seed, **knobs)
         config = Config(

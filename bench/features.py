@@ -30,7 +30,6 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMB
 
 import argparse  # noqa: E402
 import csv  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -38,7 +37,6 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 RAW = ROOT / "data_samples" / "raw"
 DAIC_SESSIONS, DAIC_SECONDS = 189, 15 * 60
 
@@ -63,7 +61,7 @@ def _timed(fn, repeats: int = 1) -> float:
 
 
 def bench_audio(seconds: float) -> list[dict]:
-    from mimml_edu.data.sessions import participant_turns, read_transcript
+    from mimml_edu.data.recordings import participant_turns, read_transcript
     from mimml_edu.features import audio
 
     base = audio.load_audio(RAW / "s01" / "audio.wav")
@@ -151,7 +149,7 @@ def bench_video(n_frames: int) -> list[dict]:
 def bench_text(n_turns: int) -> list[dict]:
     import torch
 
-    from mimml_edu.data.sessions import read_transcript
+    from mimml_edu.data.recordings import read_transcript
     from mimml_edu.features.text import TextEncoder
 
     torch.set_num_threads(1)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import torch
 
-from mimml_edu.objectives.mi_train import ESTIMATOR_NAMES, score_estimator, train_staircase
+from mimml_edu.mi_lab.staircase import ESTIMATOR_NAMES, score_estimator, train_staircase
 
 COLUMNS = (
     "estimator",

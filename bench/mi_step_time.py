@@ -17,8 +17,8 @@ import time
 
 import torch
 
-from mimml_edu.objectives.gaussian import sample_correlated_gaussian
-from mimml_edu.objectives.mi_train import ESTIMATOR_NAMES, make_trainable
+from mimml_edu.mi_lab.gaussian import sample_correlated_gaussian
+from mimml_edu.mi_lab.staircase import ESTIMATOR_NAMES, make_trainable
 
 
 def main(argv: list[str] | None = None) -> int:

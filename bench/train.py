@@ -1,6 +1,6 @@
 """Benchmark: full MIMML on the default synthetic corpus against the oracle's ceiling.
 
-Target (issue 5): session-level balanced accuracy on the test split >= 95 % of the
+Target: session-level balanced accuracy on the test split >= 95 % of the
 oracle's (Bayes-optimal) balanced accuracy within 60 s of training on 2 CPU cores.
 
 The corpus's own test split has only 47 sessions: one balanced accuracy on it has a 95 %
@@ -24,9 +24,6 @@ import csv
 import resource
 import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch
 

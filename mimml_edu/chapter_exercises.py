@@ -152,8 +152,9 @@ def solution_class_weights(labels: torch.Tensor) -> torch.Tensor:
 
 
 def check_class_weights(fn: _Fn) -> bool:
-    """``fn(labels)`` against :func:`mimml_edu.train.class_weights` (unknown labels = -1)."""
-    from mimml_edu.train import class_weights
+    """``fn(labels)`` against :func:`~mimml_edu.objectives.mimml_loss.class_weights`
+    (unknown labels = -1)."""
+    from mimml_edu.objectives.mimml_loss import class_weights
 
     for labels in ([0, 0, 0, 1], [1, 0, -1, 1, 0, 0, 0], [0, 1]):
         t = torch.tensor(labels)

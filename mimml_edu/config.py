@@ -1,6 +1,6 @@
 """Dataclass configs for the model, the objective and training, with YAML load/save.
 
-Every ablation switch of the reconstruction (``docs: MIMML.md``) is a field here:
+Every ablation switch of the reconstruction (``docs/reconstruction.md``) is a field here:
 ``mi_cpc``, ``mi_ba``, ``multitask``, ``fusion`` and ``modalities``. A YAML file mirrors
 :class:`Config` with three sections, ``model``, ``objective`` and ``train``; unknown keys
 and bad values raise :class:`ConfigError` naming the file and the key.
@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mimml_edu.data.batch import MODALITIES
 from mimml_edu.errors import ConfigError
 
-MODALITIES = ("text", "audio", "video")
 FUSIONS = ("gated", "gru", "cnn", "concat", "early", "late")
 BLOCKS = ("gated", "gru", "cnn")
 
@@ -36,9 +36,9 @@ class ModelConfig:
             (a per-speaker normalisation) before the projection. Off by default: the
             synthetic corpus (like many depression cues) carries its signal in the level
             of features over the interview; with the signal in half of the turns,
-            centering leaves its size but removes its sign (measured on the default
-            corpus, 5 seeds x 3 epochs: test balanced accuracy 0.531 +- 0.034 with it,
-            0.921 +- 0.022 without; ``bench/ablation.py --only "+ per-window centering"``).
+            centering leaves its size but removes its sign (chapter 04 shows it; measured by
+            ``bench/ablation.py --only "+ per-window centering"``, results in
+            ``bench/results/ablation_centering_3epochs.csv``).
         fusion: ``gated`` / ``gru`` / ``cnn`` (the block used over the turn-aligned
             concatenation), ``concat`` (no fusion block, z from the unimodal h only),
             ``early`` (baseline: concatenate turn features + MLP) or ``late``

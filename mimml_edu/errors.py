@@ -11,6 +11,9 @@ Each type also derives from the built-in type the same mistake would raise elsew
 - :class:`MediaError`: a raw media file (audio, video) that cannot be used.
 - :class:`CheckpointError`: a checkpoint file, or a checkpoint that does not fit the data.
 - :class:`TrainingError`: training that cannot go on (a non-finite loss).
+
+A missing file is a :class:`CorpusNotFoundError` or :class:`CheckpointNotFoundError`, which
+are also ``FileNotFoundError``.
 """
 
 from __future__ import annotations
@@ -72,3 +75,11 @@ class CheckpointError(MimmlError, ValueError):
 
 class TrainingError(MimmlError, RuntimeError):
     """Training that cannot go on (for example a non-finite loss term)."""
+
+
+class CorpusNotFoundError(CorpusError, FileNotFoundError):
+    """A corpus folder, session or file that does not exist."""
+
+
+class CheckpointNotFoundError(CheckpointError, FileNotFoundError):
+    """A checkpoint file that does not exist."""

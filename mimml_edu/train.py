@@ -7,35 +7,35 @@ everything else (``main`` group) on the full objective
 move (*from Self-MM*). After each epoch the dev set's **session-level macro-F1** drives
 ReduceLROnPlateau and early stopping.
 
-Checkpoints (``torch.save``, written to a temporary file then renamed, so a crash never
-leaves a half-written file; loaded with ``weights_only=True``):
-``last.pt`` holds everything needed to resume (model, both optimizers, scheduler,
-label bank, RNG state, history); ``best.pt`` the best model on dev and its config.
-A run with one seed is deterministic on CPU, and a resumed run equals an uninterrupted one.
+Checkpoints (the format of :mod:`mimml_edu.checkpoints`): ``last.pt`` holds everything
+needed to resume (model, both optimizers, scheduler, label bank, RNG state, history);
+``best.pt`` the best model on dev. Both record the data they were trained on, and
+``resume`` refuses a ``last.pt`` of other data or another config. A run with one seed is
+deterministic on CPU, and a resumed run equals an uninterrupted one.
 """
 
 from __future__ import annotations
 
 import copy
 import math
-import os
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 
+from mimml_edu.checkpoints import data_record, model_checkpoint, read_checkpoint, save_atomic
 from mimml_edu.config import Config
-from mimml_edu.data.batch import MODALITIES, Batch, Session, WindowDataset, collate
+from mimml_edu.data.batch import Batch, Session, WindowDataset, collate
+from mimml_edu.errors import CheckpointError
 from mimml_edu.evaluate import compute_metrics, predict_windows, to_sessions
 from mimml_edu.model import build_model
-from mimml_edu.objectives.mimml_loss import MIMMLObjective
+from mimml_edu.model.encoders import input_statistics
+from mimml_edu.objectives.mimml_loss import MIMMLObjective, class_weights
 from mimml_edu.objectives.multitask import UnimodalLabels
-
-CHECKPOINT_FORMAT = "mimml-edu/1"
 
 
 @dataclass
@@ -52,6 +52,9 @@ class FitResult:
             or ``non-finite loss: ...`` naming the term).
         labels: the unimodal label bank (None without multitask).
         wall_seconds: training time, excluding the callback.
+        out_dir: where the checkpoints are (None: nothing on disk).
+        label_snapshots: modality -> ``(epochs, n_windows)`` generated labels after each
+            epoch of this call (with ``keep_label_snapshots``), else None.
     """
 
     model: nn.Module
@@ -62,81 +65,110 @@ class FitResult:
     labels: UnimodalLabels | None = None
     wall_seconds: float = 0.0
     out_dir: Path | None = None
+    label_snapshots: dict[str, torch.Tensor] | None = None
 
 
-def input_statistics(sessions: Sequence[Session]) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
-    """modality -> (mean, std) per feature over the present turns of the sessions."""
-    stats = {}
-    for m in MODALITIES:
-        rows = [s.features[m][s.masks[m]] for s in sessions]
-        x = np.concatenate(rows) if rows else np.zeros((0, 1))
-        if len(x) == 0:
-            d = sessions[0].dims()[m]
-            stats[m] = (torch.zeros(d), torch.ones(d))
-        else:
-            stats[m] = (
-                torch.from_numpy(x.mean(0, dtype=np.float64)).float(),
-                torch.from_numpy(x.std(0, dtype=np.float64)).float(),
-            )
-    return stats
+@dataclass
+class _Run:
+    """Everything one training run holds between epochs."""
+
+    config: Config
+    model: nn.Module
+    full: Batch
+    objective: MIMMLObjective
+    labels: UnimodalLabels | None
+    groups: dict[str, list[nn.Parameter]]
+    opt_main: torch.optim.Optimizer
+    opt_mmilb: torch.optim.Optimizer | None
+    scheduler: Any
+    history: dict[str, list[float]] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)
+    best_state: dict[str, torch.Tensor] = field(default_factory=dict)
 
 
-def class_weights(labels: torch.Tensor) -> torch.Tensor:
-    """(2,) weights ``N / (2 N_c)`` over the known labels; an empty class is an error."""
-    known = labels[labels >= 0]
-    counts = torch.bincount(known, minlength=2).float()
-    if (counts == 0).any():
-        missing = "depressed" if counts[1] == 0 else "non-depressed"
-        raise ValueError(f"the training windows contain no {missing} session (empty class)")
-    return counts.sum() / (2 * counts)
+def _setup(config: Config, train: Sequence[Session], model: nn.Module | None) -> _Run:
+    """Seed, build the network, the windows, the objective and the optimizers."""
+    tc = config.train
+    torch.manual_seed(tc.seed)
+    if model is None:
+        model = build_model(config.model)
+    model.set_input_statistics(input_statistics(train))
+    model.to(torch.device(tc.device))
+    full = collate(WindowDataset(train, k=tc.k, stride=tc.stride).windows, k=tc.k)
+    weights = class_weights(full.label) if config.objective.class_weighted else None
+    labels = None
+    if len(model.unimodal_heads):
+        labels = UnimodalLabels(
+            keys=list(zip(full.session_id, full.start.tolist(), strict=True)),
+            phq=full.phq,
+            modalities=list(model.unimodal_heads.keys()),
+            d_h=config.model.d_h,
+            d_z=config.model.d_z,
+            clamp=config.objective.label_clamp,
+        )
+    objective = MIMMLObjective(config=config.objective, class_weights=weights, labels=labels)
+    groups = model.parameter_groups()
+    opt_main = torch.optim.Adam(groups["main"], lr=tc.lr, weight_decay=tc.weight_decay)
+    opt_mmilb = torch.optim.Adam(groups["mmilb"], lr=tc.lr_mmilb) if groups["mmilb"] else None
+    scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
+        opt_main, mode="max", factor=tc.plateau_factor, patience=tc.plateau_patience
+    )
+    state = {"epoch": 0, "best_f1": -math.inf, "best_epoch": 0, "bad_epochs": 0, "elapsed": 0.0}
+    return _Run(
+        config,
+        model,
+        full,
+        objective,
+        labels,
+        groups,
+        opt_main,
+        opt_mmilb,
+        scheduler,
+        state=state,
+        best_state=copy.deepcopy(model.state_dict()),
+    )
 
 
-def save_atomic(obj: dict, path: Path) -> None:
-    """``torch.save`` to ``path`` through a temporary file and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
+def _resumable(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The config without what may change on resume (``train.epochs``, ``max_seconds``)."""
+    train = {k: v for k, v in config["train"].items() if k not in ("epochs", "max_seconds")}
+    return {**config, "train": train}
 
 
-def load_checkpoint(
-    path: str | Path, *, device: str = "cpu", fmt: str = CHECKPOINT_FORMAT
-) -> tuple[nn.Module, Config, dict]:
-    """Load a checkpoint written by :func:`fit` (``best.pt`` or ``last.pt``).
-
-    Args:
-        path: the file.  device: where the model goes.
-        fmt: the ``format`` the file must declare (the chapter checkpoints of
-            :mod:`mimml_edu.pretrained` have their own).
-    Returns:
-        (model in eval mode, its config, the whole checkpoint dict).
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"checkpoint not found: {path}")
-    try:
-        ckpt = torch.load(path, map_location=device, weights_only=True)
-    except Exception as err:  # torch raises several types for corrupt files
-        raise ValueError(f"{path}: not a readable checkpoint ({err})") from None
-    if not isinstance(ckpt, dict) or ckpt.get("format") != fmt:
-        raise ValueError(f"{path}: not a {fmt} checkpoint")
-    config = Config.from_dict(ckpt["config"], where=f"{path} config")
-    model = build_model(config.model).to(device)
-    model.load_state_dict(ckpt["model"])
-    model.eval()
-    return model, config, ckpt
-
-
-def packaged_checkpoint(name: str = "mimml_synthetic") -> Path:
-    """Path of a checkpoint shipped in ``mimml_edu/checkpoints/`` (for load-or-train).
-
-    ``mimml_synthetic``: compact MIMML trained on the default synthetic corpus; the config
-    and the command that made it are in ``mimml_edu/checkpoints/mimml_synthetic.yaml``.
-    """
-    path = Path(__file__).resolve().parent / "checkpoints" / f"{name}.pt"
-    if not path.is_file():
-        raise FileNotFoundError(f"no packaged checkpoint {name!r} ({path})")
-    return path
+def _resume(run: _Run, path: Path, data: Mapping[str, Any]) -> None:
+    """Restore a run from ``last.pt``; refuse another config or other data."""
+    ckpt = read_checkpoint(path, device=run.config.train.device)
+    if ckpt.get("kind") != "resume":
+        raise CheckpointError("not a resumable checkpoint (kind 'resume' expected)", path=path)
+    if _resumable(ckpt["config"]) != _resumable(run.config.to_dict()):
+        raise CheckpointError(
+            "was written with a different config (only train.epochs and train.max_seconds "
+            "may change on resume)",
+            path=path,
+        )
+    old = ckpt.get("data", {})
+    if old.get("fingerprint") != data.get("fingerprint"):
+        raise CheckpointError(
+            f"was trained on {old.get('spec') or 'other data'} ({old.get('n_sessions')} "
+            f"train+dev sessions, fingerprint {str(old.get('fingerprint'))[:12]}); this run's "
+            f"data is {data.get('spec')} ({data.get('n_sessions')} sessions, fingerprint "
+            f"{str(data.get('fingerprint'))[:12]}): resume only on the same data",
+            path=path,
+        )
+    resume = ckpt["extra"]["resume"]
+    run.model.load_state_dict(ckpt["model"])
+    run.opt_main.load_state_dict(resume["optim_main"])
+    if run.opt_mmilb is not None:
+        run.opt_mmilb.load_state_dict(resume["optim_mmilb"])
+    run.scheduler.load_state_dict(resume["scheduler"])
+    if run.labels is not None:
+        run.labels.load_state_dict(resume["labels"])
+    torch.set_rng_state(resume["rng"])
+    run.history, run.state, run.best_state = (
+        ckpt["training"]["history"],
+        resume["state"],
+        resume["best_model"],
+    )
 
 
 def _subbatch(full: Batch, idx: torch.Tensor) -> Batch:
@@ -159,6 +191,116 @@ def _check_finite(terms: dict[str, torch.Tensor], where: str) -> str | None:
     return None
 
 
+def _stage(run: _Run, stage: int, epoch: int, gen: torch.Generator, sums: dict) -> str | None:
+    """One pass over the training windows; returns why it stopped early, if it did."""
+    tc, device = run.config.train, torch.device(run.config.train.device)
+    group, optimizer = ("mmilb", run.opt_mmilb) if stage == 0 else ("main", run.opt_main)
+    run.objective.memory.clear()
+    n = len(run.full)
+    order = torch.randperm(n, generator=gen)
+    for b, i in enumerate(range(0, n, tc.batch_size)):
+        batch = _subbatch(run.full, order[i : i + tc.batch_size]).to(device)
+        if stage == 0:
+            terms = run.objective.stage0(run.model, batch)
+        else:
+            out = run.model(batch)
+            terms = run.objective.stage1(run.model, out, batch)
+        params, opt = run.groups[group], optimizer
+        bad = _check_finite(terms, f"stage {stage}, epoch {epoch}, batch {b + 1}")
+        if bad:
+            return bad
+        opt.zero_grad(set_to_none=True)
+        terms["total"].backward()
+        nn.utils.clip_grad_norm_(params, tc.grad_clip)
+        opt.step()
+        if stage == 1 and run.labels is not None:
+            rows = run.labels.rows(batch.session_id, batch.start.cpu())
+            run.labels.update(rows, out.h, out.z, out.present, epoch=epoch)
+        for name, value in terms.items():
+            total, count = sums.get(f"stage{stage}/{name}", (0.0, 0))
+            sums[f"stage{stage}/{name}"] = (total + float(value.detach()), count + 1)
+    return None
+
+
+def _dev_scores(run: _Run, dev: Sequence[Session]) -> dict[str, float]:
+    tc = run.config.train
+    device = torch.device(tc.device)
+    p = predict_windows(
+        run.model, dev, k=tc.k, stride=tc.stride, batch_size=tc.eval_batch_size, device=device
+    )
+    return compute_metrics(to_sessions(p))
+
+
+def _epoch(run: _Run, epoch: int, dev: Sequence[Session]) -> tuple[str | None, bool]:
+    """Stage 0 and stage 1, the dev score, the scheduler, history and early-stopping state.
+
+    Returns:
+        (why training must stop now, or None; whether dev macro-F1 improved).
+    """
+    t0 = time.perf_counter()
+    gen = torch.Generator().manual_seed(run.config.train.seed * 100_003 + epoch)
+    sums: dict[str, tuple[float, int]] = {}
+    run.model.train()
+    for stage in (0, 1) if run.opt_mmilb is not None else (1,):
+        bad = _stage(run, stage, epoch, gen, sums)
+        if bad:
+            return bad, False
+    scores = _dev_scores(run, dev)
+    f1, state = scores["macro_f1"], run.state
+    run.scheduler.step(f1)
+    state["elapsed"] += time.perf_counter() - t0
+    record = {k: total / count for k, (total, count) in sums.items()}
+    record.update(
+        {
+            "dev/macro_f1": f1,
+            "dev/balanced_accuracy": scores["balanced_accuracy"],
+            "lr": run.opt_main.param_groups[0]["lr"],
+            "elapsed": state["elapsed"],
+        }
+    )
+    for key, value in record.items():
+        run.history.setdefault(key, []).append(float(value))
+    state["epoch"] = epoch
+    improved = f1 > state["best_f1"] + 1e-9
+    if improved:
+        state.update(best_f1=f1, best_epoch=epoch, bad_epochs=0)
+        run.best_state = copy.deepcopy(run.model.state_dict())
+    else:
+        state["bad_epochs"] += 1
+    return None, improved
+
+
+def _save(run: _Run, out_dir: Path, data: Mapping, extra: Mapping, improved: bool) -> None:
+    """Write ``best.pt`` (when dev improved) and ``last.pt``."""
+    s = run.state
+    keys = ("epoch", "dev_macro_f1", "history", "stopped", "wall_seconds")
+    values = (s["best_epoch"], s["best_f1"], run.history, None, s["elapsed"])
+    training = dict(zip(keys, values, strict=True))
+    if improved:
+        best = model_checkpoint(
+            run.config, run.best_state, data=data, training=training, extra=extra
+        )
+        save_atomic(best, out_dir / "best.pt")
+    resume = {
+        "best_model": run.best_state,
+        "optim_main": run.opt_main.state_dict(),
+        "optim_mmilb": run.opt_mmilb.state_dict() if run.opt_mmilb else None,
+        "scheduler": run.scheduler.state_dict(),
+        "labels": run.labels.state_dict() if run.labels is not None else None,
+        "rng": torch.get_rng_state(),
+        "state": dict(s),
+    }
+    last = model_checkpoint(
+        run.config,
+        run.model.state_dict(),
+        data=data,
+        kind="resume",
+        training={**training, "epoch": s["epoch"]},
+        extra={**extra, "resume": resume},
+    )
+    save_atomic(last, out_dir / "last.pt")
+
+
 def fit(
     config: Config,
     train_sessions: Sequence[Session],
@@ -168,8 +310,10 @@ def fit(
     resume: bool = False,
     progress: bool = True,
     model: nn.Module | None = None,
-    callback: Callable[[int, nn.Module, dict], None] | None = None,
-    extra: dict | None = None,
+    callback: Callable[[int, nn.Module, dict], Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+    extra: Mapping[str, Any] | None = None,
+    keep_label_snapshots: bool = False,
 ) -> FitResult:
     """Train MIMML (or a baseline) with two stages per epoch.
 
@@ -177,19 +321,23 @@ def fit(
         config: model, objective and training settings (validated here).
         train_sessions, dev_sessions: labelled sessions; dev needs both classes.
         out_dir: where ``last.pt``, ``best.pt`` go (None: keep nothing on disk).
-        resume: continue from ``out_dir/last.pt`` if it exists (same config required).
+        resume: continue from ``out_dir/last.pt`` if it exists (same config and data).
         progress: show a tqdm bar.
         model: a prebuilt network (default: ``build_model(config.model)`` after seeding).
         callback: ``callback(epoch, model, history)`` after each epoch; its time is not
             counted as training time (for benchmarks); a truthy return stops training.
-        extra: plain data stored in both checkpoints under ``"extra"`` (e.g. which data).
+        data: what the checkpoints record about the data
+            (:func:`~mimml_edu.checkpoints.data_record`; default: a record of the train and
+            dev sessions given here, without a corpus spec).
+        extra: plain data stored in both checkpoints under ``"extra"``.
+        keep_label_snapshots: keep the generated unimodal labels after each epoch.
     Returns:
         :class:`FitResult`.
     """
     from tqdm.auto import tqdm
 
     config.validate()
-    tc, device = config.train, torch.device(config.train.device)
+    tc = config.train
     if not train_sessions or not dev_sessions:
         raise ValueError("fit needs at least one training and one dev session")
     dev_labels = {s.label for s in dev_sessions}
@@ -198,153 +346,30 @@ def fit(
             "early stopping uses the dev set's macro-F1, which needs depressed and "
             f"non-depressed dev sessions; dev labels are {sorted(dev_labels, key=str)}"
         )
-    torch.manual_seed(tc.seed)
-    if model is None:
-        model = build_model(config.model)
-    model.set_input_statistics(input_statistics(train_sessions))
-    model.to(device)
-    dataset = WindowDataset(train_sessions, k=tc.k, stride=tc.stride)
-    full = collate(dataset.windows, k=tc.k)
-    weights = class_weights(full.label) if config.objective.class_weighted else None
-    labels = None
-    if len(model.unimodal_heads):
-        labels = UnimodalLabels(
-            keys=list(zip(full.session_id, full.start.tolist(), strict=True)),
-            phq=full.phq,
-            modalities=list(model.unimodal_heads.keys()),
-            d_h=config.model.d_h,
-            d_z=config.model.d_z,
-            clamp=config.objective.label_clamp,
-        )
-    objective = MIMMLObjective(config=config.objective, class_weights=weights, labels=labels)
-    groups = model.parameter_groups()
-    opt_main = torch.optim.Adam(groups["main"], lr=tc.lr, weight_decay=tc.weight_decay)
-    opt_mmilb = torch.optim.Adam(groups["mmilb"], lr=tc.lr_mmilb) if groups["mmilb"] else None
-    scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
-        opt_main, mode="max", factor=tc.plateau_factor, patience=tc.plateau_patience
-    )
+    if data is None:
+        data = data_record("", [*train_sessions, *dev_sessions])
+    extra = dict(extra or {})
+    run = _setup(config, train_sessions, model)
     out_dir = Path(out_dir) if out_dir is not None else None
-    history: dict[str, list[float]] = {}
-    state = {"epoch": 0, "best_f1": -math.inf, "best_epoch": 0, "bad_epochs": 0, "elapsed": 0.0}
-    best_state = copy.deepcopy(model.state_dict())
     if resume and out_dir is not None and (out_dir / "last.pt").is_file():
-        ckpt = torch.load(out_dir / "last.pt", map_location=device, weights_only=True)
-        if _resumable(ckpt.get("config")) != _resumable(config.to_dict()):
-            raise ValueError(
-                f"{out_dir / 'last.pt'} was written with a different config (only "
-                "train.epochs and train.max_seconds may change on resume)"
-            )
-        model.load_state_dict(ckpt["model"])
-        opt_main.load_state_dict(ckpt["optim_main"])
-        if opt_mmilb is not None:
-            opt_mmilb.load_state_dict(ckpt["optim_mmilb"])
-        scheduler.load_state_dict(ckpt["scheduler"])
-        if labels is not None:
-            labels.load_state_dict(ckpt["labels"])
-        torch.set_rng_state(ckpt["rng"])
-        history, state = ckpt["history"], ckpt["state"]
-        best_state = ckpt["best_model"]
-
+        _resume(run, out_dir / "last.pt", data)
+    snapshots: dict[str, list[torch.Tensor]] = {}
     stopped = "max epochs"
-    n = len(dataset)
-    bar = tqdm(range(state["epoch"] + 1, tc.epochs + 1), disable=not progress, desc="fit")
+    bar = tqdm(range(run.state["epoch"] + 1, tc.epochs + 1), disable=not progress, desc="fit")
     for epoch in bar:
-        t0 = time.perf_counter()
-        gen = torch.Generator().manual_seed(tc.seed * 100_003 + epoch)
-        sums: dict[str, float] = {}
-        counts: dict[str, int] = {}
-        bad = None
-        model.train()
-        for stage in (0, 1):
-            if stage == 0 and opt_mmilb is None:
-                continue
-            objective.memory.clear()
-            order = torch.randperm(n, generator=gen)
-            for b, i in enumerate(range(0, n, tc.batch_size)):
-                batch = _subbatch(full, order[i : i + tc.batch_size]).to(device)
-                if stage == 0:
-                    terms, params, opt = objective.stage0(model, batch), groups["mmilb"], opt_mmilb
-                else:
-                    out = model(batch)
-                    terms, params, opt = (
-                        objective.stage1(model, out, batch),
-                        groups["main"],
-                        opt_main,
-                    )
-                bad = _check_finite(terms, f"stage {stage}, epoch {epoch}, batch {b + 1}")
-                if bad:
-                    break
-                opt.zero_grad(set_to_none=True)
-                terms["total"].backward()
-                nn.utils.clip_grad_norm_(params, tc.grad_clip)
-                opt.step()
-                if stage == 1 and labels is not None:
-                    rows = labels.rows(batch.session_id, batch.start.cpu())
-                    labels.update(rows, out.h, out.z, out.present, epoch=epoch)
-                for name, value in terms.items():
-                    key = f"stage{stage}/{name}"
-                    sums[key] = sums.get(key, 0.0) + float(value.detach())
-                    counts[key] = counts.get(key, 0) + 1
-            if bad:
-                break
+        bad, improved = _epoch(run, epoch, dev_sessions)
         if bad:
             stopped = bad
             break
-        dev = compute_metrics(
-            to_sessions(
-                predict_windows(
-                    model,
-                    dev_sessions,
-                    k=tc.k,
-                    stride=tc.stride,
-                    batch_size=tc.eval_batch_size,
-                    device=device,
-                )
-            )
-        )
-        f1 = dev["macro_f1"]
-        scheduler.step(f1)
-        state["elapsed"] += time.perf_counter() - t0
-        record = {k: sums[k] / counts[k] for k in sums}
-        record.update(
-            {
-                "dev/macro_f1": f1,
-                "dev/balanced_accuracy": dev["balanced_accuracy"],
-                "lr": opt_main.param_groups[0]["lr"],
-                "elapsed": state["elapsed"],
-            }
-        )
-        for key, value in record.items():
-            history.setdefault(key, []).append(float(value))
-        state["epoch"] = epoch
-        if f1 > state["best_f1"] + 1e-9:
-            state.update(best_f1=f1, best_epoch=epoch, bad_epochs=0)
-            best_state = copy.deepcopy(model.state_dict())
-            if out_dir is not None:
-                best = _best(config, best_state, epoch, f1, history)
-                save_atomic({**best, "extra": extra or {}}, out_dir / "best.pt")
-        else:
-            state["bad_epochs"] += 1
+        state = run.state
         if out_dir is not None:
-            save_atomic(
-                {
-                    "format": CHECKPOINT_FORMAT,
-                    "config": config.to_dict(),
-                    "model": model.state_dict(),
-                    "best_model": best_state,
-                    "optim_main": opt_main.state_dict(),
-                    "optim_mmilb": opt_mmilb.state_dict() if opt_mmilb else None,
-                    "scheduler": scheduler.state_dict(),
-                    "labels": labels.state_dict() if labels is not None else None,
-                    "rng": torch.get_rng_state(),
-                    "history": history,
-                    "state": state,
-                    "extra": extra or {},
-                },
-                out_dir / "last.pt",
-            )
-        bar.set_postfix(loss=f"{record.get('stage1/total', math.nan):.3f}", dev_f1=f"{f1:.3f}")
-        if callback is not None and callback(epoch, model, history):
+            _save(run, out_dir, data, extra, improved)
+        if keep_label_snapshots and run.labels is not None:
+            for m, y in run.labels.state_dict()["labels"].items():
+                snapshots.setdefault(m, []).append(y)
+        loss, f1 = run.history.get("stage1/total", [math.nan])[-1], run.history["dev/macro_f1"][-1]
+        bar.set_postfix(loss=f"{loss:.3f}", dev_f1=f"{f1:.3f}")
+        if callback is not None and callback(epoch, run.model, run.history):
             stopped = "stopped by callback"
             break
         if state["bad_epochs"] >= tc.early_stopping:
@@ -356,33 +381,16 @@ def fit(
     bar.close()
     if stopped.startswith("non-finite") and progress:
         tqdm.write(f"fit stopped: {stopped}; keeping the last good checkpoint")
-    model.load_state_dict(best_state)
-    model.eval()
+    run.model.load_state_dict(run.best_state)
+    run.model.eval()
     return FitResult(
-        model=model,
-        history=history,
-        best_epoch=state["best_epoch"],
-        best_dev_macro_f1=state["best_f1"],
+        model=run.model,
+        history=run.history,
+        best_epoch=run.state["best_epoch"],
+        best_dev_macro_f1=run.state["best_f1"],
         stopped=stopped,
-        labels=labels,
-        wall_seconds=state["elapsed"],
+        labels=run.labels,
+        wall_seconds=run.state["elapsed"],
         out_dir=out_dir,
+        label_snapshots={m: torch.stack(v) for m, v in snapshots.items()} or None,
     )
-
-
-def _resumable(config: dict | None) -> dict | None:
-    if config is None:
-        return None
-    train = {k: v for k, v in config["train"].items() if k not in ("epochs", "max_seconds")}
-    return {**config, "train": train}
-
-
-def _best(config: Config, model_state: dict, epoch: int, f1: float, history: dict) -> dict:
-    return {
-        "format": CHECKPOINT_FORMAT,
-        "config": config.to_dict(),
-        "model": model_state,
-        "epoch": epoch,
-        "dev_macro_f1": f1,
-        "history": history,
-    }

@@ -35,7 +35,7 @@ def untrained():
     """(model, corpus): random weights with the corpus's input statistics, eval mode."""
     from mimml_edu.data.synthetic import make_corpus
     from mimml_edu.model import build_model
-    from mimml_edu.train import input_statistics
+    from mimml_edu.model.encoders import input_statistics
 
     corpus = make_corpus(8, seed=1, n_turns=(6, 20))
     torch.manual_seed(0)

@@ -20,6 +20,8 @@ def test_book_builds_with_executed_chapters():
     assert "environment OK" in welcome, "chapter 00 was rendered without its executed output"
     for chapter in book_build.chapters():
         assert (html / "notebooks" / f"{chapter.stem}.html").exists(), chapter.name
+    for note in sorted((ROOT / "docs").glob("*.md")):
+        assert (html / "docs" / f"{note.stem}.html").exists(), f"design note {note.name}"
     api = (html / "api.html").read_text()
     assert "check_environment" in api, "the API page lost its autodoc content"
     bib = (html / "bibliography.html").read_text()

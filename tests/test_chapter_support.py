@@ -9,7 +9,6 @@ import torch
 
 from mimml_edu import analysis
 from mimml_edu import chapter_exercises as ex
-from mimml_edu.pretrained import RECIPES, checkpoint_path, load_pretrained
 
 # ------------------------------------------------------------------ analysis
 
@@ -95,36 +94,3 @@ def test_checkers_accept_the_solution_and_reject_a_wrong_answer(check, solution,
     assert check(solution) is True
     with pytest.raises(AssertionError):
         check(wrong)
-
-
-# ------------------------------------------------------------------ chapter checkpoints
-
-
-@pytest.mark.parametrize("name", sorted(RECIPES))
-def test_committed_checkpoint_matches_its_recipe_and_the_current_model(name):
-    """Each committed checkpoint loads into today's model code, was trained with its
-    recipe's config, and still gives the dev score it recorded (catches model drift)."""
-    from mimml_edu.data.synthetic import make_corpus
-    from mimml_edu.evaluate import compute_metrics, predict_windows, to_sessions
-
-    torch.set_num_threads(1)
-    model, config, record = load_pretrained(name, train_if_missing=False)
-    assert config.to_dict() == RECIPES[name].config().to_dict()
-    dev = make_corpus(seed=record["corpus_seed"]).split("dev")
-    f1 = compute_metrics(to_sessions(predict_windows(model, dev, k=config.train.k)))["macro_f1"]
-    assert f1 == pytest.approx(record["best_dev_macro_f1"], abs=1e-6)
-    if config.model.multitask:
-        snaps = record["label_snapshots"]
-        assert set(snaps) == set(config.model.modalities)
-        shape = (len(record["history"]["elapsed"]), len(record["label_keys"]))
-        assert all(s.shape == shape for s in snaps.values())
-
-
-def test_load_pretrained_errors(tmp_path):
-    with pytest.raises(FileNotFoundError, match=r"python -m mimml_edu\.pretrained"):
-        load_pretrained("mimml_full", directory=tmp_path, train_if_missing=False)
-    checkpoint_path("mimml_full", tmp_path).write_bytes(b"not a checkpoint")
-    with pytest.raises(ValueError, match="not a readable checkpoint"):
-        load_pretrained("mimml_full", directory=tmp_path, train_if_missing=False)
-    with pytest.raises(KeyError, match="unknown recipe"):
-        checkpoint_path("nope")

@@ -9,15 +9,10 @@ import numpy as np
 import pytest
 
 from mimml_edu.data.channels import COVAREP_COLUMNS, DIMS
-from mimml_edu.data.daicwoz import (
-    clean_text,
-    parse_transcript,
-    pool_frames,
-    read_daicwoz,
-    read_daicwoz_session,
-)
+from mimml_edu.data.daicwoz import parse_transcript, read_daicwoz, read_daicwoz_session
 from mimml_edu.data.labels import DAICWOZ_LABEL_FILES, read_label_file, read_labels
 from mimml_edu.data.samples import shipped_daicwoz, write_daicwoz_session
+from mimml_edu.data.turns import clean_text, pool_frames
 
 SAMPLES = shipped_daicwoz()
 

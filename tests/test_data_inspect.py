@@ -36,9 +36,11 @@ def test_inspect_text_report_and_empty_folder(tmp_path):
     assert out.returncode == 0
     assert "4 usable sessions" in out.stdout and "321: PHQ-8 10.0 written as 0" in out.stdout
     empty = inspect(tmp_path, "--json")
-    assert empty.returncode == 1
-    assert json.loads(empty.stdout)["n_sessions"] == 0
-    assert inspect(tmp_path / "missing").returncode == 1
+    assert empty.returncode == 2 and empty.stdout == ""
+    assert "not a corpus folder of any known format" in empty.stderr
+    assert str(tmp_path) in empty.stderr and len(empty.stderr.strip().splitlines()) == 1
+    missing = inspect(tmp_path / "missing")
+    assert missing.returncode == 2 and "no such file or folder" in missing.stderr
 
 
 def test_inspect_edaic(tmp_path):
@@ -62,7 +64,7 @@ def test_inspect_own_recordings(tmp_path):
     (s1 / "audio.wav").write_bytes(b"")
     (tmp_path / "s2").mkdir()
     (tmp_path / "s2" / "audio.wav").write_bytes(b"")  # no transcript: skipped
-    out = inspect(tmp_path, "--format", "sessions", "--json")
+    out = inspect(tmp_path, "--format", "recordings", "--json")
     summary = json.loads(out.stdout)
     assert out.returncode == 0, out.stdout + out.stderr
     assert summary["sessions"] == [

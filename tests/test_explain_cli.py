@@ -17,8 +17,8 @@ def test_explain_json_and_figures(tmp_path, capsys):
             "explain",
             "--checkpoint",
             str(checkpoint),
-            "--n-sessions",
-            "30",
+            "--data",
+            "synthetic:n=30",
             "--max-sessions",
             "2",
             "--n-steps",
@@ -51,5 +51,8 @@ def test_explain_bad_input(tmp_path, capsys):
     bad.write_bytes(b"not a checkpoint")
     rc = main(["explain", "--checkpoint", str(bad)])
     assert rc == 2 and "not a readable" in capsys.readouterr().err
-    rc = main(["explain", "--checkpoint", str(bad), "--data", "daicwoz"])
-    assert rc == 2 and "not supported" in capsys.readouterr().err
+    _, _, checkpoint = trained()
+    rc = main(["explain", "--checkpoint", str(checkpoint), "--data", str(tmp_path / "none")])
+    assert rc == 2 and "no such file or folder" in capsys.readouterr().err
+    rc = main(["explain", "--checkpoint", str(checkpoint)])  # trained on sessions, no spec
+    assert rc == 2 and "records no training data" in capsys.readouterr().err

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mimml_edu.data.sessions import participant_turns, read_transcript
+from mimml_edu.data.recordings import participant_turns, read_transcript
 from mimml_edu.features import audio
 
 RAW = Path(__file__).resolve().parents[1] / "data_samples" / "raw"

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mimml_edu.data.sessions import load_raw_corpus
 from mimml_edu.features.cache import FeatureCache
+from mimml_edu.features.corpus import load_raw_corpus
 
 RAW = Path(__file__).resolve().parents[1] / "data_samples" / "raw"
 

@@ -13,13 +13,8 @@ import soundfile as sf
 
 from mimml_edu.cli import main
 from mimml_edu.data.batch import make_windows
-from mimml_edu.data.sessions import (
-    ExtractionError,
-    RawCorpusReader,
-    participant_turns,
-    read_labels,
-    read_transcript,
-)
+from mimml_edu.data.recordings import participant_turns, read_labels, read_transcript
+from mimml_edu.features.corpus import ExtractionError, RawCorpusReader
 from mimml_edu.features.store import load_session, load_sessions, save_session
 
 RAW = Path(__file__).resolve().parents[1] / "data_samples" / "raw"

@@ -11,8 +11,8 @@ import pytest
 from scipy.spatial.transform import Rotation
 from skimage import data as skdata
 
-from mimml_edu.data.sessions import participant_turns, read_transcript
-from mimml_edu.features import video
+from mimml_edu.data.recordings import participant_turns, read_transcript
+from mimml_edu.features import face, video
 
 RAW = Path(__file__).resolve().parents[1] / "data_samples" / "raw"
 
@@ -23,21 +23,21 @@ def s03():
 
 
 def test_bundled_model_checksum_and_notice():
-    assert video.model_path() == video.MODEL_FILE
-    notice = (video.MODEL_FILE.parent / "NOTICE").read_text()
-    assert "Apache License" in notice and video.MODEL_SHA256 in notice
+    assert face.model_path() == face.MODEL_FILE
+    notice = (face.MODEL_FILE.parent / "NOTICE").read_text()
+    assert "Apache License" in notice and face.MODEL_SHA256 in notice
 
 
 def test_damaged_model_is_refused(tmp_path):
     copy = tmp_path / "face_landmarker.task"
-    shutil.copy(video.MODEL_FILE, copy)
+    shutil.copy(face.MODEL_FILE, copy)
     raw = bytearray(copy.read_bytes())
     raw[1000] ^= 0xFF
     copy.write_bytes(bytes(raw))
     with pytest.raises(ValueError, match="SHA-256"):
-        video.model_path(copy)
+        face.model_path(copy)
     with pytest.raises(FileNotFoundError, match="missing"):
-        video.model_path(tmp_path / "none.task")
+        face.model_path(tmp_path / "none.task")
 
 
 def test_sample_video_face_found_in_most_frames(s03):
@@ -75,14 +75,14 @@ def test_head_pose_from_a_known_rotation():
     m = np.eye(4)
     m[:3, :3] = Rotation.from_euler("ZYX", [10, 20, 30], degrees=True).as_matrix()
     m[:3, 3] = [1.0, 2.0, -40.0]
-    pose = video.head_pose(m)  # yaw about y, pitch about x, roll about z
+    pose = face.head_pose(m)  # yaw about y, pitch about x, roll about z
     assert np.allclose(pose, [20, 30, 10, 1, 2, -40], atol=1e-9)
 
 
 def test_single_images():
-    with video.open_landmarker(video=False) as landmarker:
-        found = video.analyse_image(skdata.astronaut(), landmarker)
-        blank = video.analyse_image(np.full((240, 320, 3), 90, np.uint8), landmarker)
+    with face.open_landmarker(video=False) as landmarker:
+        found = face.analyse_image(skdata.astronaut(), landmarker)
+        blank = face.analyse_image(np.full((240, 320, 3), 90, np.uint8), landmarker)
     assert blank is None
     landmarks, features = found
     assert landmarks.shape == (478, 3) and features.shape == (64,)

@@ -8,15 +8,15 @@ import numpy as np
 import pytest
 import torch
 
-from mimml_edu.objectives import mi
-from mimml_edu.objectives.critics import ConcatCritic, SeparableCritic, make_critic
-from mimml_edu.objectives.gaussian import (
+from mimml_edu.mi_lab.gaussian import (
     entropy_y,
     mi_to_rho,
     rho_to_mi,
     sample_correlated_gaussian,
     true_log_ratio,
 )
+from mimml_edu.objectives import mi
+from mimml_edu.objectives.critics import ConcatCritic, SeparableCritic, make_critic
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 

@@ -9,10 +9,11 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from mimml_edu.objectives import gaussian, mi, mi_plots
-from mimml_edu.objectives.mi_analysis import optimal_critic_estimates
+from mimml_edu.mi_lab import gaussian
+from mimml_edu.mi_lab.optimal_critics import optimal_critic_estimates
+from mimml_edu.mi_lab.staircase import train_staircase
+from mimml_edu.objectives import mi, mi_plots
 from mimml_edu.objectives.mi_exercises import check_infonce, check_mi_to_rho, check_nwj
-from mimml_edu.objectives.mi_train import train_staircase
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 

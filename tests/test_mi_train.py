@@ -11,7 +11,7 @@ import pytest
 import torch
 from conftest import ROOT
 
-from mimml_edu.objectives.mi_train import (
+from mimml_edu.mi_lab.staircase import (
     ESTIMATOR_NAMES,
     LOWER_BOUNDS,
     score_estimator,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from mimml_edu.objectives.gaussian import (
+from mimml_edu.mi_lab.gaussian import (
     TrueGaussianConditional,
     club_closed_form,
     entropy_y,

@@ -8,7 +8,8 @@ import pytest
 import torch
 from model_testdata import random_sessions, small_config
 
-from mimml_edu.train import fit, load_checkpoint
+from mimml_edu.checkpoints import load_checkpoint
+from mimml_edu.train import fit
 
 TRAIN = random_sessions(16, seed=1, prefix="tr")
 DEV = random_sessions(8, seed=2, prefix="dv")
@@ -45,7 +46,8 @@ def test_history_terms_checkpoints_and_load(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["best.pt", "last.pt"]  # no .tmp left
     model, config, ckpt = load_checkpoint(tmp_path / "best.pt")
     assert config.to_dict() == small_config().to_dict()
-    assert ckpt["epoch"] == result.best_epoch
+    assert ckpt["training"]["epoch"] == result.best_epoch
+    assert ckpt["data"]["n_sessions"] == len(TRAIN) + len(DEV)
     for k, v in model.state_dict().items():
         torch.testing.assert_close(v, result.model.state_dict()[k])
     assert (model.encoders["text"].projection.std != 1).any()  # input statistics are saved
@@ -90,6 +92,8 @@ def test_resume_equals_uninterrupted(tmp_path):
     other.model.d_z = 16
     with pytest.raises(ValueError, match="different config"):
         fit(other, TRAIN, DEV, out_dir=tmp_path / "part", progress=False, resume=True)
+    with pytest.raises(ValueError, match="resume only on the same data"):
+        fit(cfg, TRAIN[:-1], DEV, out_dir=tmp_path / "part", progress=False, resume=True)
 
 
 def test_non_finite_loss_stops_names_the_term_and_keeps_last_good_checkpoint(tmp_path):
@@ -102,7 +106,7 @@ def test_non_finite_loss_stops_names_the_term_and_keeps_last_good_checkpoint(tmp
     assert "epoch 2" in result.stopped and "stage 1" in result.stopped
     assert len(result.history["stage1/total"]) == 1
     model, _, ckpt = load_checkpoint(tmp_path / "last.pt")
-    assert ckpt["state"]["epoch"] == 1
+    assert ckpt["training"]["epoch"] == 1
     assert all(torch.isfinite(p).all() for p in model.parameters())
     assert all(torch.isfinite(p).all() for p in result.model.parameters())
 
@@ -134,17 +138,13 @@ def test_input_errors(tmp_path):
 
 
 def test_packaged_checkpoint_loads_and_predicts():
-    from mimml_edu.evaluate import predict_windows
-    from mimml_edu.train import packaged_checkpoint
-
-    path = packaged_checkpoint("mimml_synthetic")
-    assert path.stat().st_size < 500_000
-    model, config, ckpt = load_checkpoint(path)
-    assert ckpt["extra"]["data"] == "synthetic:n=189,seed=0"
     from mimml_edu.data.synthetic import make_corpus
+    from mimml_edu.evaluate import predict_windows
+    from mimml_edu.pretrained import checkpoint_path, load_pretrained
 
+    assert checkpoint_path("mimml_synthetic").stat().st_size < 500_000
+    model, config, ckpt = load_pretrained("mimml_synthetic", train_if_missing=False)
+    assert ckpt["data"]["spec"] == "synthetic:n=189,seed=0"
     sessions = make_corpus(6, seed=5).sessions
     p = predict_windows(model, sessions, k=config.train.k)
     assert len(p.prob) >= 6 and ((p.prob >= 0) & (p.prob <= 1)).all()
-    with pytest.raises(FileNotFoundError, match="no packaged checkpoint"):
-        packaged_checkpoint("nope")

@@ -62,12 +62,27 @@ def test_clear_errors(tmp_path, trained):
     tmp, _ = trained
     bad = tmp_path / "bad.yaml"
     bad.write_text("model: {fusoin: gated}\n")
-    out = cli("train", "--config", str(bad), "--out", str(tmp_path / "x"))
-    assert out.returncode == 2 and "fusoin" in out.stdout
-    out = cli("evaluate", "--checkpoint", str(tmp_path / "nope.pt"))
-    assert out.returncode == 2 and "nope.pt" in out.stdout
+
+    def one_line_error(out, *needles):
+        assert out.returncode == 2 and out.stdout == ""
+        lines = out.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("mimml-edu: error: "), out.stderr
+        assert all(n in lines[0] for n in needles), lines[0]
+
+    one_line_error(cli("train", "--config", str(bad), "--out", str(tmp_path / "x")), "fusoin")
+    one_line_error(cli("evaluate", "--checkpoint", str(tmp_path / "nope.pt")), "nope.pt")
     out = cli("evaluate", "--checkpoint", str(tmp / "run" / "best.pt"), "--data", "synthetic:x=1")
-    assert out.returncode == 2 and "synthetic:n=INT" in out.stdout
+    one_line_error(out, "unknown knob 'x'")
+    out = cli(
+        "evaluate",
+        "--checkpoint",
+        str(tmp / "run" / "best.pt"),
+        "--data",
+        "synthetic:n=40,seed=3,n_turns=4-5",
+    )
+    assert out.returncode == 0  # other synthetic data of the same widths: allowed
+    debug = cli("--debug", "evaluate", "--checkpoint", str(tmp_path / "nope.pt"))
+    assert debug.returncode != 0 and "Traceback" in debug.stderr
 
 
 def test_demo_small_run_writes_figures(tmp_path):

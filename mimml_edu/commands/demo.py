@@ -4,8 +4,8 @@
 2. Train MIMML on the synthetic corpus (train/dev split by participant, time-boxed by
    ``--max-seconds``), evaluate it on the test split at session level with bootstrap
    95 % intervals, next to the oracle's (Bayes-optimal) balanced accuracy.
-3. Run the trained model on the shipped DAIC-WOZ-layout sample sessions (when this
-   version has the DAIC-WOZ reader and the samples) and print its per-session output.
+3. Run the trained model on the shipped DAIC-WOZ-layout sample sessions and print its
+   per-session output.
 4. With ``--out DIR``: write ``history.png`` (per-term curves), ``sessions.png`` (model vs
    oracle per session), ``best.pt`` and ``metrics.json``.
 """
@@ -36,11 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _samples_demo(model, config) -> dict:
     """Predictions on the shipped DAIC-WOZ-layout samples, or why there are none."""
-    try:
-        from mimml_edu.data.daicwoz import read_daicwoz
-        from mimml_edu.data.samples import shipped_daicwoz
-    except ImportError:
-        return {"status": "not available: this version has no DAIC-WOZ reader"}
+    from mimml_edu.data.daicwoz import read_daicwoz
+    from mimml_edu.data.samples import shipped_daicwoz
+
     try:
         sessions = read_daicwoz(shipped_daicwoz()).sessions
     except FileNotFoundError as err:
@@ -80,13 +78,14 @@ def run(args: argparse.Namespace) -> int:
 
     import numpy as np
 
-    from mimml_edu.commands.train import load_data
+    from mimml_edu.checkpoints import data_record
     from mimml_edu.config import Config
+    from mimml_edu.data.corpora import load_corpus, synthetic_spec
     from mimml_edu.evaluate import evaluate
     from mimml_edu.train import fit
 
-    data = load_data(f"synthetic:n={args.sessions},seed={args.seed}")
-    train, dev, test = (data.splits[s] for s in ("train", "dev", "test"))
+    corpus = load_corpus(synthetic_spec(args.sessions, args.seed))
+    train, dev, test = (corpus.split(s) for s in ("train", "dev", "test"))
     config = Config()
     config.model.input_dims = train[0].dims()
     config.train.epochs = args.epochs
@@ -94,19 +93,20 @@ def run(args: argparse.Namespace) -> int:
     config.train.seed = args.seed
     out = Path(args.out) if args.out else None
     if not args.json:
-        print(f"Training MIMML on {data.spec} ({len(train)} train / {len(dev)} dev sessions, "
+        print(f"Training MIMML on {corpus.spec} ({len(train)} train / {len(dev)} dev sessions, "
               f"at most {args.max_seconds:g} s) ...")  # fmt: skip
-    result = fit(config, train, dev, out_dir=out, progress=not args.json,
-                 extra={"data": data.spec})  # fmt: skip
+    data = data_record(corpus.spec, [*train, *dev], format="synthetic", split_seed=args.seed)
+    result = fit(config, train, dev, out_dir=out, progress=not args.json, data=data)
     evaluation = evaluate(result.model, test, k=config.train.k, n_boot=args.n_boot)
-    oracle = data.oracle_balanced_accuracy.get("test")
+    oracle = corpus.oracle_balanced_accuracy("test")
     samples = _samples_demo(result.model, config)
     figures = []
     if out is not None:
         from mimml_edu.training_plots import plot_history, plot_session_scores
 
         s = evaluation.sessions
-        oracle_p = np.array([data.oracle_prob["test"][sid] for sid in s.session_id])
+        oracle_prob = corpus.oracle_prob("test")
+        oracle_p = np.array([oracle_prob[sid] for sid in s.session_id])
         for name, fig in (
             ("history.png", plot_history(result.history)),
             ("sessions.png", plot_session_scores(s.prob, s.label, oracle_p)),
@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     summary = evaluation.to_dict()
     summary.update(
         split="test",
-        data=data.spec,
+        data=corpus.spec,
         oracle_balanced_accuracy=oracle,
         stopped=result.stopped,
         epochs=len(result.history.get("lr", [])),

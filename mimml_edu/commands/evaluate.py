@@ -1,8 +1,9 @@
-"""``mimml-edu evaluate --checkpoint FILE [--data ...] [--json]``: session-level metrics.
+"""``mimml-edu evaluate --checkpoint FILE [--data SPEC] [--json]``: session-level metrics.
 
 Prints accuracy, balanced accuracy, F1 of each class, macro-F1, AUROC and PHQ-8 MAE/RMSE
 at session level with bootstrap 95 % intervals, a gender breakdown, and window-level
-metrics labelled as such. ``--data`` defaults to the data the checkpoint was trained on.
+metrics labelled as such. ``--data`` defaults to the corpus the checkpoint was trained on;
+data with other feature widths than the model's stops with a message naming both.
 """
 
 from __future__ import annotations
@@ -12,60 +13,76 @@ import json
 import time
 
 from mimml_edu import DISCLAIMER
+from mimml_edu.commands.common import add_data_arguments, add_threads_argument, set_threads
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checkpoint", required=True, help="best.pt or last.pt from train")
-    parser.add_argument("--data", default=None, help="synthetic[:n=N,seed=S] or a folder")
+    add_data_arguments(parser, default=None)
     parser.add_argument("--split", default="test", choices=("train", "dev", "test"))
     parser.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument(
-        "--threads", type=int, default=1, help="torch CPU threads (small models: 1 is fastest)"
+    add_threads_argument(parser)
+
+
+def checkpoint_and_data(checkpoint: str, spec: str | None, fmt: str | None):
+    """Load a checkpoint and its data (``spec``, else the data it was trained on), and
+    check that the model can read that data.
+
+    Returns:
+        (model, config, checkpoint dict, corpus).
+    """
+    from mimml_edu.checkpoints import check_data, load_checkpoint
+    from mimml_edu.commands.common import load_data
+    from mimml_edu.errors import CheckpointError
+
+    model, config, ckpt = load_checkpoint(checkpoint)
+    spec = spec or ckpt.get("data", {}).get("spec")
+    if not spec:
+        raise CheckpointError(
+            "records no training data; name the data with --data", path=checkpoint
+        )
+    corpus = load_data(spec, fmt)
+    check_data(
+        ckpt,
+        spec=corpus.spec,
+        widths=corpus.feature_widths(),
+        where=str(checkpoint),
+        config=config,
     )
+    return model, config, ckpt, corpus
 
 
 def run(args: argparse.Namespace) -> int:
-    from mimml_edu.commands.train import load_data
+    from mimml_edu.errors import CorpusError
     from mimml_edu.evaluate import evaluate
-    from mimml_edu.train import load_checkpoint
 
     start = time.perf_counter()
-    import torch
-
-    torch.set_num_threads(max(1, args.threads))
-    try:
-        model, config, ckpt = load_checkpoint(args.checkpoint)
-        spec = args.data or ckpt.get("extra", {}).get("data") or "synthetic"
-        data = load_data(spec)
-    except (FileNotFoundError, ValueError) as err:
-        print(f"error: {err}")
-        return 2
-    sessions = data.splits.get(args.split) or []
+    set_threads(args.threads)
+    model, config, ckpt, corpus = checkpoint_and_data(args.checkpoint, args.data, args.format)
+    sessions = [s for s in corpus.split(args.split) if s.label is not None]
     if not sessions:
-        print(f"error: --data {spec}: no {args.split} sessions")
-        return 2
-    dims = sessions[0].dims()
-    if dims != dict(config.model.input_dims):
-        print(f"error: {args.checkpoint} expects feature widths {config.model.input_dims}, "
-              f"the {args.split} sessions of {spec} have {dims}")  # fmt: skip
-        return 2
+        raise CorpusError(f"--data {corpus.spec}: no labelled {args.split} sessions")
     evaluation = evaluate(
         model, sessions, k=config.train.k, stride=config.train.stride, n_boot=args.n_boot
     )
-    oracle = data.oracle_balanced_accuracy.get(args.split)
+    oracle = corpus.oracle_balanced_accuracy(args.split)
+    trained_on = ckpt.get("data", {}).get("spec")
     if args.json:
         out = evaluation.to_dict()
         out.update(
             split=args.split,
-            data=spec,
+            data=corpus.spec,
+            trained_on=trained_on,
             checkpoint=str(args.checkpoint),
             oracle_balanced_accuracy=oracle,
             wall_seconds=time.perf_counter() - start,
         )
         print(json.dumps(out))
         return 0
-    print(f"{args.checkpoint} on the {args.split} split of {spec}:")
+    print(
+        f"{args.checkpoint} (trained on {trained_on}) on the {args.split} split of {corpus.spec}:"
+    )
     print(evaluation.table(oracle={"balanced_accuracy": oracle} if oracle else None))
     print(f"\n{DISCLAIMER}")
     return 0

@@ -1,9 +1,10 @@
 """``mimml-edu explain``: attributions of a trained checkpoint, figures and a JSON summary.
 
-Explains sessions of the synthetic corpus (the one data source with ground truth, so the
-faithfulness scores are included); figures go to ``--out``; ``--json`` prints one object
-with the per-modality Shapley values (mean and per session), the faithfulness scores and
-the IG convergence delta.
+Explains sessions of any corpus (``--data``; default: the one the checkpoint was trained
+on). On the synthetic corpus, the one data source with a known ground truth, the
+faithfulness scores are included. Figures go to ``--out``; ``--json`` prints one object
+with the per-modality Shapley values (mean and per session), the faithfulness scores (when
+there is a ground truth) and the IG convergence delta.
 """
 
 from __future__ import annotations
@@ -11,21 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 from pathlib import Path
 
-DATA_SOURCES = ("synthetic",)
+from mimml_edu.commands.common import add_data_arguments, add_threads_argument, set_threads
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checkpoint", required=True, help="best.pt or last.pt from training")
-    parser.add_argument(
-        "--data",
-        default="synthetic",
-        help="where the sessions come from: 'synthetic' (the corpus with ground truth)",
-    )
-    parser.add_argument("--n-sessions", type=int, default=189, help="synthetic corpus size")
-    parser.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
+    add_data_arguments(parser, default=None)
     parser.add_argument("--split", default="test", choices=("train", "dev", "test", "all"))
     parser.add_argument("--max-sessions", type=int, default=20, help="explain at most this many")
     parser.add_argument("--target", default="logit", choices=("logit", "prob", "phq"))
@@ -46,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", default=None, help="folder for the figures (PNG)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_threads_argument(parser)
 
 
 def _clean(value):
@@ -62,44 +57,25 @@ def _clean(value):
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.data not in DATA_SOURCES:
-        print(
-            f"mimml-edu explain: --data {args.data!r} is not supported; "
-            f"expected one of {DATA_SOURCES}",
-            file=sys.stderr,
-        )
-        return 2
-    if args.max_sessions < 1 or args.n_steps < 1 or args.n_sessions < 1:
-        print(
-            "mimml-edu explain: --max-sessions, --n-steps, --n-sessions must be >= 1",
-            file=sys.stderr,
-        )
-        return 2
-    if not args.ig_tolerance >= 0:
-        print(
-            f"mimml-edu explain: --ig-tolerance must be >= 0, got {args.ig_tolerance}",
-            file=sys.stderr,
-        )
-        return 2
-    from mimml_edu.data.synthetic import make_corpus
+    from mimml_edu.commands.evaluate import checkpoint_and_data
+    from mimml_edu.errors import ConfigError, CorpusError
     from mimml_edu.explain import GroundTruth, explain_sessions
-    from mimml_edu.train import load_checkpoint
 
-    try:
-        model, config, _ = load_checkpoint(args.checkpoint)
-    except (FileNotFoundError, ValueError) as err:
-        print(f"mimml-edu explain: {err}", file=sys.stderr)
-        return 2
-    corpus = make_corpus(args.n_sessions, seed=args.seed)
+    if args.max_sessions < 1 or args.n_steps < 1:
+        raise ConfigError("--max-sessions and --n-steps must be >= 1")
+    if not args.ig_tolerance >= 0:
+        raise ConfigError(f"--ig-tolerance must be >= 0, got {args.ig_tolerance}")
+    set_threads(args.threads)
+    model, config, _, corpus = checkpoint_and_data(args.checkpoint, args.data, args.format)
     sessions = corpus.sessions if args.split == "all" else corpus.split(args.split)
     sessions = sessions[: args.max_sessions]
     if not sessions:
-        print(f"mimml-edu explain: no sessions in split {args.split!r}", file=sys.stderr)
-        return 2
+        raise CorpusError(f"--data {corpus.spec}: no sessions in split {args.split!r}")
+    truth = GroundTruth.from_corpus(corpus.synthetic) if corpus.synthetic is not None else None
     result = explain_sessions(
         model,
         sessions,
-        truth=GroundTruth.from_corpus(corpus),
+        truth=truth,
         target=args.target,
         baseline=args.baseline,
         removal=args.removal,
@@ -112,12 +88,7 @@ def run(args: argparse.Namespace) -> int:
     )
     summary = result.summary()
     summary["checkpoint"] = str(args.checkpoint)
-    summary["data"] = {
-        "source": args.data,
-        "n_sessions": args.n_sessions,
-        "seed": args.seed,
-        "split": args.split,
-    }
+    summary["data"] = {"spec": corpus.spec, "split": args.split}
     summary["per_session"] = [
         {
             **e.shapley.to_dict(),

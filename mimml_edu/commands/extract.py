@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mimml_edu.data.sessions import ExtractionError, load_raw_corpus
+    from mimml_edu.features.corpus import ExtractionError, load_raw_corpus
     from mimml_edu.features.store import save_session
     from mimml_edu.features.video import VideoConfig
 

@@ -5,8 +5,8 @@ Public API:
 - :func:`read_daicwoz` a whole corpus folder -> :class:`~mimml_edu.data.report.ReadReport`.
 - :func:`read_daicwoz_session` one session.
 - :func:`parse_transcript` participant turns from ``XXX_TRANSCRIPT.csv``.
-- :func:`clean_text` transcript markup removed.
-- :func:`pool_frames` average frame-level features over each turn's time span.
+- :func:`~mimml_edu.data.turns.clean_text` and :func:`~mimml_edu.data.turns.pool_frames`
+  (shared with the E-DAIC reader) remove transcript markup and pool frames per turn.
 - :data:`DAICWOZ_TIME_OFFSETS` the known transcript/media offsets (seconds).
 
 One turn is a run of consecutive participant rows between two interviewer (Ellie) rows.
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,23 +43,14 @@ from mimml_edu.data.labels import DAICWOZ_LABEL_FILES, LabelRow, read_labels
 from mimml_edu.data.report import ReadReport
 from mimml_edu.data.tables import Source, numeric_table, parse_delimited
 from mimml_edu.data.text_standin import embed_texts, hashing_text_embedding
+from mimml_edu.data.turns import TextEmbedder, clean_text, pool_frames
 
 #: Known offsets: media time = transcript time + offset (seconds).
 DAICWOZ_TIME_OFFSETS: dict[str, float] = {"318": 34.32, "321": 3.84, "341": 6.19, "362": 16.86}
 
-#: A callable ``texts -> (n, 384)`` (or ``(array, mask)``), or an object with ``encode``.
-TextEmbedder = Callable[[Sequence[str]], np.ndarray] | object
-
-_MARKUP = re.compile(r"<[^>]*>|\[[^\]]*\]|\bscrubbed_entry\b|\bxxx\b", re.IGNORECASE)
 _PROMPT_ID = re.compile(r"^\s*[A-Za-z0-9_]+\s*\((.*)\)\s*$", re.DOTALL)
 _SESSION_NAME = re.compile(r"^(\d+)_P(\.zip)?$", re.IGNORECASE)
 _FRAME_HEAD = ("frame", "timestamp", "confidence", "success")
-
-
-def clean_text(value: str) -> str:
-    """Remove transcript markup (``<laughter>``, ``[laughter]``, ``<sync>``, ``<synch>``,
-    ``scrubbed_entry``, ``xxx``) and squeeze spaces."""
-    return " ".join(_MARKUP.sub(" ", value).split())
 
 
 def ellie_text(value: str) -> str:
@@ -144,32 +135,6 @@ def parse_transcript(data: bytes, where: str) -> tuple[list[Turn], bool]:
     if current is not None:
         turns.append(current)
     return turns, has_ellie
-
-
-def pool_frames(
-    times: np.ndarray, values: np.ndarray, valid: np.ndarray, spans: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Average frames over each time span, ignoring invalid frames and NaN cells.
-
-    Args:
-        times: ``(n_frames,)`` frame times, seconds, ascending.
-        values: ``(n_frames, d)`` features (NaN cells are skipped).
-        valid: ``(n_frames,)`` bool, frames that may be used.
-        spans: ``(n_turns, 2)`` start and stop, seconds (stop exclusive).
-    Returns:
-        (``(n_turns, d)`` float32 means, 0 where nothing was valid; ``(n_turns,)`` bool,
-        True where the turn had at least one valid frame).
-    """
-    ok = np.isfinite(values) & valid[:, None]
-    filled = np.where(ok, values, 0.0)
-    csum = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(filled, axis=0)])
-    ccount = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(ok, axis=0)])
-    vcount = np.concatenate([[0], np.cumsum(valid)])
-    lo = np.searchsorted(times, spans[:, 0], side="left")
-    hi = np.searchsorted(times, spans[:, 1], side="left")
-    sums, counts = csum[hi] - csum[lo], ccount[hi] - ccount[lo]
-    means = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
-    return means.astype(np.float32), (vcount[hi] - vcount[lo]) > 0
 
 
 def _read_covarep(source: Source, pid: str, spans: np.ndarray):

@@ -28,11 +28,11 @@ import numpy as np
 
 from mimml_edu.data.batch import MODALITIES, Session
 from mimml_edu.data.channels import AU_INTENSITY, AU_PRESENCE, DIMS, TEXT_COLUMNS, VIDEO_COLUMNS
-from mimml_edu.data.daicwoz import TextEmbedder, clean_text, pool_frames
 from mimml_edu.data.labels import EDAIC_LABEL_FILES, LabelRow, read_labels
 from mimml_edu.data.report import ReadReport
 from mimml_edu.data.tables import Source, read_text, select_columns
 from mimml_edu.data.text_standin import embed_texts, hashing_text_embedding
+from mimml_edu.data.turns import TextEmbedder, clean_text, pool_frames
 
 #: DAIC-WOZ's participant ids: 300-492 without 342, 394, 398, 460.
 DAICWOZ_IDS: frozenset[str] = frozenset(

@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from mimml_edu.data.daicwoz import pool_frames
 from mimml_edu.data.splits import participant_of
 from mimml_edu.data.synthetic import make_corpus
+from mimml_edu.data.turns import pool_frames
 
 
 def _verdict(ok: bool, message: str) -> bool:

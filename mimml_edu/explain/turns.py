@@ -208,20 +208,24 @@ def attribute_turns(
 def gate_values(model: nn.Module, inputs: SessionInputs) -> np.ndarray:
     """The fusion gate per turn: the BiGRU path's share (``1 -`` it is the CNN path's).
 
+    The gate is the one the model used in its own forward pass, read with a forward hook
+    (:func:`~mimml_edu.model.blocks.record_gate`), with the turn mask the model itself
+    built from the modalities it uses.
+
     Args:
         model: a MIMML with ``fusion="gated"``.  inputs: the session.
     Returns:
         (n_turns,) mean over gate units and over the windows containing the turn; NaN at
-        turns that exist in no modality.
+        turns that exist in none of the model's modalities.
     """
-    block = getattr(model.fusion, "block", None)
+    from mimml_edu.model.blocks import record_gate
+
+    block = getattr(getattr(model, "fusion", None), "block", None)
     if block is None or getattr(block, "gate", None) is None:
         raise ValueError("the model has no fusion gate (fusion must be 'gated')")
-    batch = batch_from_tensors(*inputs.feature_args(), *inputs.mask_args())
-    seqs, _ = model.encode(batch)
-    turn_mask = batch.turn_mask
-    x = torch.cat([seqs[m] for m in model.modalities], dim=-1)  # (W, K, M * d_proj)
-    _, g = block.sequence(x, turn_mask)  # (W, K, d_h)
+    with record_gate(block) as used:
+        model(batch_from_tensors(*inputs.feature_args(), *inputs.mask_args()))
+    g, turn_mask = used["gate"], used["mask"]  # (W, K, d_h), (W, K)
     per_position = g.mean(dim=-1) * turn_mask  # (W, K)
     counts = inputs.to_turns(turn_mask.float())
     gate = inputs.to_turns(per_position) / counts.clamp_min(1e-12)

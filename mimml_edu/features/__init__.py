@@ -12,5 +12,5 @@ Each extractor reduces a recording to one feature vector per participant turn:
 - :mod:`mimml_edu.features.cache`: the on-disk cache keyed by content and settings.
 
 The submodules import librosa, mediapipe and transformers; this package file does not.
-:func:`mimml_edu.data.sessions.load_raw_corpus` puts the three together into Sessions.
+:func:`mimml_edu.features.corpus.load_raw_corpus` puts the three together into Sessions.
 """

@@ -11,9 +11,8 @@ Frames are 25 ms windows every 10 ms at 16 kHz. Each frame gets
 pyin is by far the slowest step. It runs on its own, coarser grid (``pitch_hop_length``,
 20 ms by default, semitone resolution 0.25) and each 10 ms frame takes the value of the
 nearest pitch frame. It is :func:`mimml_edu.features.pitch.pyin`, a vectorised pYIN that
-gives the same F0 track and voicing as ``librosa.pyin`` (checked in the tests) about four
-times faster: the whole extractor runs at over 100x real time on one core
-(``bench/features.py``; it was 47x with ``librosa.pyin``).
+gives the same F0 track and voicing as ``librosa.pyin`` (checked in the tests), faster
+(``bench/features.py`` measures both; results in ``bench/results/features.csv``).
 
 A turn is pooled over its **voiced** frames (mean and standard deviation of every
 column), plus the turn's voiced ratio. A turn with no voiced frame is masked, not faked.

@@ -1,10 +1,22 @@
-"""The geometry of one FaceLandmarker result: blendshape names, head pose, distances.
+"""MediaPipe's FaceLandmarker and the geometry of one result.
 
-Pure numpy (no MediaPipe import), shared by :mod:`mimml_edu.features.video` and the
-figures.
+- The landmarker itself: :func:`model_path` (the bundled, checksummed model file),
+  :func:`open_landmarker` (always closed on exit), :func:`analyse_image` and
+  :func:`face_contours`. MediaPipe is imported only inside these functions.
+- Pure numpy geometry of a result: blendshape names, :func:`head_pose`,
+  :func:`geometry` (distances relative to the eye-corner distance).
+
+Shared by :mod:`mimml_edu.features.video` and the figures.
 """
 
 from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -65,3 +77,143 @@ def geometry(landmarks: np.ndarray, width: int, height: int) -> np.ndarray:
     xy = landmarks[:, :2] * np.array([width, height])
     scale = np.linalg.norm(xy[EYE_CORNERS[0]] - xy[EYE_CORNERS[1]])
     return np.array([np.linalg.norm(xy[a] - xy[b]) / scale for a, b in GEOMETRY.values()])
+
+
+@dataclass(frozen=True)
+class VideoConfig:
+    """Settings of the video extractor (all part of the cache key).
+
+    Args:
+        max_fps: analyse at most this many frames per second (every n-th frame);
+            None analyses every frame.
+        min_detection_confidence, min_presence_confidence, min_tracking_confidence:
+            the FaceLandmarker's thresholds.
+    """
+
+    max_fps: float | None = 15.0
+    min_detection_confidence: float = 0.5
+    min_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+MODEL_FILE = Path(__file__).resolve().parent / "assets" / "face_landmarker.task"
+MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
+_verified: set[tuple[str, int, float]] = set()  # model files whose checksum was checked
+
+
+def model_path(path: str | Path | None = None) -> Path:
+    """The FaceLandmarker model file, checked against its SHA-256.
+
+    Args:
+        path: another copy of ``face_landmarker.task``; default the bundled one.
+    Raises:
+        FileNotFoundError, ValueError: missing file or wrong checksum.
+    """
+    path = Path(path) if path is not None else MODEL_FILE
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path}: the FaceLandmarker model is missing; reinstall mimml-edu "
+            "(it ships mimml_edu/features/assets/face_landmarker.task)"
+        )
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime)
+    if key not in _verified:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != MODEL_SHA256:
+            raise ValueError(
+                f"{path}: SHA-256 {digest} does not match the expected FaceLandmarker "
+                f"model {MODEL_SHA256}; the file is damaged or a different model"
+            )
+        _verified.add(key)
+    return path
+
+
+@contextlib.contextmanager
+def open_landmarker(
+    config: VideoConfig | None = None, *, video: bool = True, model: str | Path | None = None
+) -> Iterator:
+    """A MediaPipe FaceLandmarker, closed on exit.
+
+    Args:
+        config: thresholds (default :class:`VideoConfig`).
+        video: True for a frame sequence (``detect_for_video``, tracks between frames),
+            False for single images (``detect``).
+        model: path of another copy of the model file.
+    Yields:
+        ``mediapipe.tasks.python.vision.FaceLandmarker``.
+    """
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    config = config or VideoConfig()
+    options = vision.FaceLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(model_path(model))),
+        running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
+        num_faces=1,
+        min_face_detection_confidence=config.min_detection_confidence,
+        min_face_presence_confidence=config.min_presence_confidence,
+        min_tracking_confidence=config.min_tracking_confidence,
+        output_face_blendshapes=True,
+        output_facial_transformation_matrixes=True,
+    )
+    with _quiet_native_stderr():  # MediaPipe's C++ set-up chatter (shown again on failure)
+        landmarker = vision.FaceLandmarker.create_from_options(options)
+    with landmarker:
+        yield landmarker
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr() -> Iterator[None]:
+    """Send what native code writes to file descriptor 2 to a temporary file; if the
+    block raises, replay it on ``sys.stderr`` so that no error message is lost."""
+    import sys
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved, 2)
+            sink.seek(0)
+            sys.stderr.write(sink.read().decode(errors="replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _frame_result(result, width: int, height: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """(landmarks (478, 3), features (d,)) of the first face, or None."""
+    if not result.face_landmarks:
+        return None
+    lm = np.array([(p.x, p.y, p.z) for p in result.face_landmarks[0]], dtype=np.float64)
+    scores = {c.category_name: c.score for c in result.face_blendshapes[0]}
+    blend = np.array([scores.get(b, np.nan) for b in BLENDSHAPES])
+    pose = head_pose(np.asarray(result.facial_transformation_matrixes[0]))
+    return lm, np.concatenate([blend, pose, geometry(lm, width, height)])
+
+
+def analyse_image(rgb: np.ndarray, landmarker) -> tuple[np.ndarray, np.ndarray] | None:
+    """Landmarks and frame features of one RGB image (landmarker opened with video=False).
+
+    Args:
+        rgb: ``(H, W, 3)`` uint8 RGB image.
+    Returns:
+        ``(landmarks (478, 3), features (d,))``, or None when no face is found.
+    """
+    import mediapipe as mp
+
+    image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+    return _frame_result(landmarker.detect(image), rgb.shape[1], rgb.shape[0])
+
+
+def face_contours() -> list[tuple[int, int]]:
+    """Landmark index pairs outlining face oval, eyes, brows and lips (for drawing)."""
+    from mediapipe.tasks.python.vision import FaceLandmarksConnections
+
+    return [(c.start, c.end) for c in FaceLandmarksConnections.FACE_LANDMARKS_CONTOURS]

@@ -17,6 +17,9 @@ are zeroed, and the pooling averages present turns only.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -133,3 +136,37 @@ class GatedBiGRUCNN(nn.Module):
         """Args: x (B, K, d_in), mask (B, K) bool. Returns: (B, d_out), pooled over turns."""
         f, _ = self.sequence(x, mask)
         return masked_mean(f, mask)
+
+
+@contextmanager
+def record_gate(block: GatedBiGRUCNN) -> Iterator[dict[str, torch.Tensor]]:
+    """Record the gate a block uses, through forward hooks (no re-run of its internals).
+
+    Inside the ``with`` body, every call of ``block(x, mask)`` stores what the block used:
+    ``"mask"`` (B, K), the turn mask it was given, and ``"gate"`` (B, K, d_out), the gate
+    ``G`` it computed (the sigmoid of its gate layer's output, as in :meth:`sequence`).
+
+    Yields:
+        the dict that the hooks fill (the last forward pass wins).
+    Raises:
+        ValueError: the block has no gate (``kind`` is ``gru`` or ``cnn``).
+    """
+    if block.gate is None:
+        raise ValueError(f"a {block.kind!r} block has no gate (kind must be 'gated')")
+    record: dict[str, torch.Tensor] = {}
+
+    def keep_mask(module: nn.Module, args: tuple) -> None:
+        record["mask"] = args[1].detach()
+
+    def keep_gate(module: nn.Module, args: tuple, out: torch.Tensor) -> None:
+        record["gate"] = torch.sigmoid(out).detach()
+
+    handles = [
+        block.register_forward_pre_hook(keep_mask),
+        block.gate.register_forward_hook(keep_gate),
+    ]
+    try:
+        yield record
+    finally:
+        for handle in handles:
+            handle.remove()

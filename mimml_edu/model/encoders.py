@@ -6,7 +6,7 @@
    its present turns: a per-speaker normalisation, common in paralinguistics, that removes
    constant per-person offsets, but also any signal carried by the session-level mean
    (*our choice*; see :class:`~mimml_edu.config.ModelConfig`).
-2. Project: Linear(d_m -> d_proj) + LayerNorm + dropout (*from MIMML.md*).
+2. Project: Linear(d_m -> d_proj) + LayerNorm + dropout (*our choice*, ``docs/reconstruction.md``).
 3. Encode: :class:`~mimml_edu.model.blocks.GatedBiGRUCNN` (d_proj -> d_h), pooled over
    the modality's present turns.
 
@@ -15,9 +15,13 @@ Masked turns are zero after every step.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import torch
 from torch import nn
 
+from mimml_edu.data.batch import MODALITIES, Session
 from mimml_edu.model.blocks import GatedBiGRUCNN, masked_mean
 
 
@@ -111,3 +115,20 @@ def unimodal_encoders(config) -> nn.ModuleDict:
             for m in config.modalities
         }
     )
+
+
+def input_statistics(sessions: Sequence[Session]) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+    """modality -> (mean, std) per feature over the present turns of the sessions."""
+    stats = {}
+    for m in MODALITIES:
+        rows = [s.features[m][s.masks[m]] for s in sessions]
+        x = np.concatenate(rows) if rows else np.zeros((0, 1))
+        if len(x) == 0:
+            d = sessions[0].dims()[m]
+            stats[m] = (torch.zeros(d), torch.ones(d))
+        else:
+            stats[m] = (
+                torch.from_numpy(x.mean(0, dtype=np.float64)).float(),
+                torch.from_numpy(x.std(0, dtype=np.float64)).float(),
+            )
+    return stats

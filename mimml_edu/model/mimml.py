@@ -19,9 +19,9 @@ from torch import nn
 
 from mimml_edu.config import ModelConfig
 from mimml_edu.data.batch import Batch
+from mimml_edu.model.conditional import GaussianConditional
 from mimml_edu.model.encoders import unimodal_encoders
 from mimml_edu.model.fusion import Fusion
-from mimml_edu.objectives.mi import GaussianConditional
 
 #: The Barber-Agakov pairs (x -> y) of MMIM, kept when both modalities are used.
 BA_PAIRS: tuple[tuple[str, str], ...] = (("text", "audio"), ("text", "video"))

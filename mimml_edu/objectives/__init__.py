@@ -1,4 +1,4 @@
-"""Training objectives: mutual-information estimators and critics.
+"""What trains MIMML: mutual-information estimators, critics, multi-task labels, the loss.
 
 Importing this subpackage imports torch. Modules:
 
@@ -8,8 +8,9 @@ Importing this subpackage imports torch. Modules:
 * :mod:`mimml_edu.objectives.mimml_loss`: every term of the MIMML objective, by name.
 * :mod:`mimml_edu.objectives.critics`: separable and concat critics -> (B, B) scores.
 * :mod:`mimml_edu.objectives.mi_variational`: Barber–Agakov and CLUB (with q(y|x)).
-* :mod:`mimml_edu.objectives.gaussian`: correlated Gaussians with a known MI.
-* :mod:`mimml_edu.objectives.mi_train`: training an estimator through the MI staircase.
+
+The laboratory that tests the estimators against a known truth (chapter 05) is
+:mod:`mimml_edu.mi_lab`.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 import torch
 
+from mimml_edu.mi_lab.gaussian import mi_to_rho
 from mimml_edu.objectives import mi
-from mimml_edu.objectives.gaussian import mi_to_rho
 
 __all__ = ["check_infonce", "check_mi_to_rho", "check_nwj"]
 

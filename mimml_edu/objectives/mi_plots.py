@@ -1,7 +1,7 @@
 """Figures for chapter 05 (mutual information). Each returns a matplotlib Figure.
 
-Computation lives in :mod:`~mimml_edu.objectives.mi_train`,
-:mod:`~mimml_edu.objectives.mi_analysis` and :mod:`~mimml_edu.objectives.gaussian`;
+Computation lives in :mod:`~mimml_edu.mi_lab.staircase`,
+:mod:`~mimml_edu.mi_lab.optimal_critics` and :mod:`~mimml_edu.mi_lab.gaussian`;
 these functions only draw (except :func:`plot_playground`, the static twin of the
 playground widget, which trains one estimator and draws it).
 """
@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from mimml_edu.objectives.gaussian import club_closed_form, sample_correlated_gaussian
-from mimml_edu.objectives.mi_train import StaircaseResult, train_staircase
+from mimml_edu.mi_lab.gaussian import club_closed_form, sample_correlated_gaussian
+from mimml_edu.mi_lab.staircase import StaircaseResult, train_staircase
 
 __all__ = [
     "plot_club",

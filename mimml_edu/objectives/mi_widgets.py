@@ -11,8 +11,8 @@ import io
 
 import ipywidgets as widgets
 
+from mimml_edu.mi_lab.staircase import ESTIMATOR_NAMES
 from mimml_edu.objectives.mi_plots import plot_playground
-from mimml_edu.objectives.mi_train import ESTIMATOR_NAMES
 
 __all__ = ["mi_playground"]
 

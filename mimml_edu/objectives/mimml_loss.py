@@ -134,6 +134,16 @@ def gaussian_mixture_entropy(
     return 0.25 * (logdets[0] + logdets[1])
 
 
+def class_weights(labels: torch.Tensor) -> torch.Tensor:
+    """(2,) weights ``N / (2 N_c)`` over the known labels; an empty class is an error."""
+    known = labels[labels >= 0]
+    counts = torch.bincount(known, minlength=2).float()
+    if (counts == 0).any():
+        missing = "depressed" if counts[1] == 0 else "non-depressed"
+        raise ValueError(f"the training windows contain no {missing} session (empty class)")
+    return counts.sum() / (2 * counts)
+
+
 class MIMMLObjective:
     """Computes the loss terms of both stages.
 

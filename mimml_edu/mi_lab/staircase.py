@@ -15,9 +15,9 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from mimml_edu.mi_lab.gaussian import entropy_y, sample_correlated_gaussian
 from mimml_edu.objectives import mi
 from mimml_edu.objectives.critics import make_critic
-from mimml_edu.objectives.gaussian import entropy_y, sample_correlated_gaussian
 from mimml_edu.objectives.mi_variational import CLUB, BarberAgakov
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 Training a critic mixes two errors: the critic is not yet optimal, and the estimator
 is biased or noisy even with the perfect critic. On the correlated-Gaussian benchmark
-the perfect critic is known (:func:`~mimml_edu.objectives.gaussian.true_log_ratio`), so
+the perfect critic is known (:func:`~mimml_edu.mi_lab.gaussian.true_log_ratio`), so
 the second error can be measured alone, in milliseconds and with no training.
 """
 
@@ -13,14 +13,14 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from mimml_edu.objectives import mi
-from mimml_edu.objectives.gaussian import (
+from mimml_edu.mi_lab.gaussian import (
     TrueGaussianConditional,
     entropy_y,
     sample_correlated_gaussian,
     true_log_ratio,
 )
-from mimml_edu.objectives.mi_train import score_estimator
+from mimml_edu.mi_lab.staircase import score_estimator
+from mimml_edu.objectives import mi
 from mimml_edu.objectives.mi_variational import CLUB, BarberAgakov
 
 __all__ = ["optimal_critic_estimates"]
@@ -43,7 +43,7 @@ def optimal_critic_estimates(
     p(y|x).
 
     Args:
-        names: estimator names (see :data:`~mimml_edu.objectives.mi_train.ESTIMATOR_NAMES`).
+        names: estimator names (see :data:`~mimml_edu.mi_lab.staircase.ESTIMATOR_NAMES`).
         mi_values: true MI values in nats (keyword-only, like the rest).
         batch_size: B.
         draws: batches per MI value.

@@ -1,17 +1,9 @@
-"""The generic raw-media corpus ("your own recordings"), read into Sessions.
+"""The raw-media corpus reader ("your own recordings"): media files -> per-turn Sessions.
 
-Layout (see ``DATA.md``)::
-
-    CORPUS_DIR/
-      labels.csv            session_id,phq_score[,binary][,gender][,split]
-      SESSION_ID/
-        audio.wav           any rate, mono or stereo
-        video.mp4           anything opencv decodes
-        transcript.csv      start_time,stop_time,speaker,text  (times in seconds)
-
-The participant's transcript rows are the turns. Each turn gets a text embedding
-(:mod:`mimml_edu.features.text`), pooled speech features over its time span
-(:mod:`mimml_edu.features.audio`) and pooled face features
+The layout and the transcript and label rules are those of
+:mod:`mimml_edu.data.recordings`. The participant's transcript rows are the turns. Each
+turn gets a text embedding (:mod:`mimml_edu.features.text`), pooled speech features over
+its time span (:mod:`mimml_edu.features.audio`) and pooled face features
 (:mod:`mimml_edu.features.video`). A missing or unreadable file, a video without a face,
 or a transcript without participant text is reported as an :class:`ExtractionFailure`
 (file and reason) and that modality is masked for the session; the rest of the corpus
@@ -21,20 +13,25 @@ goes on, unless ``strict``.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from mimml_edu.data.batch import PHQ8_THRESHOLD, Session
+from mimml_edu.data.batch import Session
+from mimml_edu.data.corpora import FORMATS, register_format
+from mimml_edu.data.recordings import (
+    MEDIA_FILES,
+    find_sessions,
+    participant_turns,
+    read_labels,
+    read_transcript,
+)
+from mimml_edu.data.report import ReadReport
+from mimml_edu.errors import MediaError
 
-TRANSCRIPT_COLUMNS = ("start_time", "stop_time", "speaker", "text")
-LABEL_COLUMNS = ("session_id", "phq_score")
-MEDIA_FILES = {"audio": "audio.wav", "video": "video.mp4", "transcript": "transcript.csv"}
-_GENDER = {"0": 0, "1": 1, "f": 0, "female": 0, "m": 1, "male": 1}
 
-
-class ExtractionError(RuntimeError):
+class ExtractionError(MediaError):
     """A file of the corpus could not be used (raised in strict mode)."""
 
 
@@ -85,135 +82,6 @@ class CorpusReport:
             "cache": {"hits": self.cache_hits, "misses": self.cache_misses},
             "wall_s": round(self.wall_s, 3),
         }
-
-
-def read_transcript(path: str | Path):
-    """Read ``transcript.csv`` (``start_time,stop_time,speaker,text``).
-
-    Returns:
-        a pandas DataFrame with those columns (text ``""`` where empty), in file order.
-    Raises:
-        FileNotFoundError, ValueError: naming the file, and the line where relevant.
-    """
-    import pandas as pd
-
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: transcript not found")
-    try:
-        df = pd.read_csv(path, dtype={"speaker": str, "text": str}, keep_default_na=False)
-    except pd.errors.EmptyDataError as err:
-        raise ValueError(f"{path}: the transcript is empty") from err
-    except (pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise ValueError(f"{path}: not a readable CSV transcript ({err})") from err
-    df.columns = [str(c).strip() for c in df.columns]
-    missing = [c for c in TRANSCRIPT_COLUMNS if c not in df.columns]
-    if missing:
-        raise ValueError(
-            f"{path}: missing column(s) {missing}; expected header {','.join(TRANSCRIPT_COLUMNS)}"
-        )
-    if df.empty:
-        raise ValueError(f"{path}: the transcript has a header but no rows")
-    for col in ("start_time", "stop_time"):
-        values = pd.to_numeric(df[col], errors="coerce")
-        bad = np.flatnonzero(~np.isfinite(values.to_numpy(dtype=float)))
-        if len(bad):
-            raise ValueError(
-                f"{path}, line {bad[0] + 2}: {col} {df[col].iloc[bad[0]]!r} is not a number"
-            )
-        df[col] = values.astype(float)
-    backwards = np.flatnonzero(df["stop_time"].to_numpy() < df["start_time"].to_numpy())
-    if len(backwards):
-        raise ValueError(f"{path}, line {backwards[0] + 2}: stop_time is before start_time")
-    df["speaker"] = df["speaker"].str.strip()
-    df["text"] = df["text"].fillna("").str.strip()
-    return df[list(TRANSCRIPT_COLUMNS)].reset_index(drop=True)
-
-
-def participant_turns(
-    transcript, *, participant: str = "Participant", where: str = "transcript"
-) -> tuple[np.ndarray, list[str]]:
-    """The participant's rows: turn times ``(n_turns, 2)`` and texts.
-
-    Raises:
-        ValueError: no row by ``participant`` (the speakers found are named).
-    """
-    rows = transcript[transcript["speaker"].str.casefold() == participant.casefold()]
-    if rows.empty:
-        found = sorted(set(transcript["speaker"]))
-        raise ValueError(f"{where}: no turns by speaker {participant!r}; speakers are {found}")
-    return rows[["start_time", "stop_time"]].to_numpy(dtype=np.float64), rows["text"].tolist()
-
-
-def read_labels(path: str | Path) -> dict[str, dict]:
-    """Read ``labels.csv`` (``session_id,phq_score[,binary][,gender][,split]``).
-
-    The binary label is recomputed from the score (>= 10); a file value that disagrees
-    is kept in ``"binary_in_file"`` so it can be reported.
-
-    Returns:
-        session id -> ``{"phq_score", "label", "gender", "split"[, "binary_in_file"]}``.
-    """
-    import pandas as pd
-
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: labels file not found")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    df.columns = [str(c).strip() for c in df.columns]
-    missing = [c for c in LABEL_COLUMNS if c not in df.columns]
-    if missing:
-        raise ValueError(f"{path}: missing column(s) {missing}; expected {LABEL_COLUMNS}")
-    labels: dict[str, dict] = {}
-    for i, row in df.iterrows():
-        line = f"{path}, line {int(i) + 2}"
-        sid = row["session_id"].strip()
-        if not sid:
-            raise ValueError(f"{line}: empty session_id")
-        if sid in labels:
-            raise ValueError(f"{line}: session {sid} appears twice")
-        entry: dict = {"phq_score": None, "label": None, "gender": None, "split": None}
-        score = row["phq_score"].strip()
-        if score:
-            try:
-                value = float(score)
-            except ValueError as err:
-                raise ValueError(f"{line}: phq_score {score!r} is not a number") from err
-            if not np.isfinite(value) or not 0 <= value <= 24:
-                raise ValueError(f"{line}: phq_score {score!r} outside 0..24")
-            entry["phq_score"] = value
-            entry["label"] = int(value >= PHQ8_THRESHOLD)
-            binary = row.get("binary", "").strip()
-            if binary and binary not in ("0", "1"):
-                raise ValueError(f"{line}: binary {binary!r} must be 0 or 1")
-            if binary and int(binary) != entry["label"]:
-                entry["binary_in_file"] = int(binary)
-        gender = row.get("gender", "").strip().casefold()
-        if gender:
-            if gender not in _GENDER:
-                raise ValueError(f"{line}: gender {gender!r}; expected 0/1 or female/male")
-            entry["gender"] = _GENDER[gender]
-        split = row.get("split", "").strip()
-        entry["split"] = split or None
-        labels[sid] = entry
-    return labels
-
-
-def find_sessions(corpus_dir: str | Path) -> list[Path]:
-    """Session folders (sub-folders holding any of the three media files), sorted."""
-    corpus_dir = Path(corpus_dir)
-    if not corpus_dir.is_dir():
-        raise FileNotFoundError(f"{corpus_dir}: corpus folder not found")
-    folders = [
-        p
-        for p in sorted(corpus_dir.iterdir())
-        if p.is_dir() and any((p / name).exists() for name in MEDIA_FILES.values())
-    ]
-    if not folders:
-        raise ValueError(
-            f"{corpus_dir}: no session folders (each needs {', '.join(MEDIA_FILES.values())})"
-        )
-    return folders
 
 
 class RawCorpusReader:
@@ -411,12 +279,19 @@ def _reason(err: Exception, path: Path) -> str:
     return message[len(prefix) :] if message.startswith(prefix) else message
 
 
-def raw_samples_dir() -> Path:
-    """The shipped raw-media samples (``data_samples/raw`` of a source checkout)."""
-    path = Path(__file__).resolve().parents[2] / "data_samples" / "raw"
-    if not (path / "labels.csv").is_file():
-        raise FileNotFoundError(
-            f"{path}: the raw-media samples are not here; they ship with the source "
-            "repository (data_samples/raw), not with the installed package"
-        )
-    return path
+def read_recordings(path: str | Path, **options) -> ReadReport:
+    """The ``recordings`` format of :mod:`mimml_edu.data.corpora`: :func:`load_raw_corpus`
+    as a :class:`~mimml_edu.data.report.ReadReport` (a session whose transcript is unusable
+    is skipped with its reason; every other failure is a warning)."""
+    raw = load_raw_corpus(path, **options)
+    report = ReadReport(sessions=raw.sessions, corpus="recordings")
+    kept = {s.session_id for s in raw.sessions}
+    for failure in raw.failures:
+        if failure.session_id in kept:
+            report.warnings.append(str(failure))
+        else:
+            report.skipped.append({"session_id": failure.session_id, "reason": str(failure)})
+    return report
+
+
+register_format(replace(FORMATS["recordings"], load=read_recordings))

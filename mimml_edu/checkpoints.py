@@ -1,0 +1,204 @@
+"""Checkpoints: one file format for every model the package trains, resumes or ships.
+
+A checkpoint is a plain dict saved with ``torch.save`` (written to a temporary file and
+renamed, so a crash never leaves half a file) and read with ``weights_only=True`` (no
+pickled code is ever run). Keys:
+
+- ``format``: :data:`FORMAT`.  ``kind``: ``"model"`` (``best.pt``, the shipped recipes)
+  or ``"resume"`` (``last.pt``, with optimizer, scheduler, label bank and RNG state).
+- ``config``: the :class:`~mimml_edu.config.Config` as a dict.  ``model``: the state dict.
+- ``data``: what the model was trained on (:func:`data_record`): the corpus ``spec``, its
+  ``format``, the ``feature_widths`` and ``channel_names``, the ``split_seed`` and a
+  ``fingerprint`` of the training and dev sessions.
+- ``training``: ``epoch`` (of the weights), ``dev_macro_f1``, ``history``, ``stopped``.
+- ``package``: the mimml-edu and torch versions that wrote it.
+- ``extra``: anything else (a recipe's name, label snapshots, ...).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from mimml_edu.config import Config
+from mimml_edu.data.batch import MODALITIES, Session
+from mimml_edu.errors import CheckpointError, CheckpointNotFoundError, ConfigError
+
+#: The format every checkpoint declares.
+FORMAT = "mimml-edu/2"
+
+
+def data_record(
+    spec: str,
+    sessions: Sequence[Session],
+    *,
+    format: str = "",
+    split_seed: int | None = None,
+) -> dict[str, Any]:
+    """What a checkpoint records about its training data.
+
+    Args:
+        spec: the corpus spec (:mod:`mimml_edu.data.corpora`).
+        sessions: the training and dev sessions (the fingerprint covers exactly these).
+        format: the corpus format.  split_seed: the seed of the participant split.
+    Returns:
+        ``{"spec", "format", "feature_widths", "channel_names", "split_seed",
+        "fingerprint", "n_sessions"}``.
+    """
+    from mimml_edu.data.corpora import fingerprint
+
+    first = sessions[0] if sessions else None
+    names = {}
+    if first is not None and all(m in first.channel_names for m in MODALITIES):
+        names = {m: list(first.channel_names[m]) for m in MODALITIES}
+    return {
+        "spec": spec,
+        "format": format,
+        "feature_widths": first.dims() if first is not None else {},
+        "channel_names": names,
+        "split_seed": split_seed,
+        "fingerprint": fingerprint(sessions),
+        "n_sessions": len(sessions),
+    }
+
+
+def save_atomic(obj: Mapping[str, Any], path: str | Path) -> Path:
+    """``torch.save`` to ``path`` through a temporary file and an atomic rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(dict(obj), tmp)
+    os.replace(tmp, path)
+    return path
+
+
+def model_checkpoint(
+    config: Config,
+    state: Mapping[str, torch.Tensor],
+    *,
+    data: Mapping[str, Any] | None = None,
+    training: Mapping[str, Any] | None = None,
+    extra: Mapping[str, Any] | None = None,
+    kind: str = "model",
+) -> dict[str, Any]:
+    """The dict of a checkpoint (see the module docstring for the keys)."""
+    from mimml_edu import __version__
+
+    return {
+        "format": FORMAT,
+        "kind": kind,
+        "config": config.to_dict(),
+        "model": dict(state),
+        "data": dict(data or {}),
+        "training": dict(training or {}),
+        "package": {"mimml_edu": __version__, "torch": str(torch.__version__)},
+        "extra": dict(extra or {}),
+    }
+
+
+def read_checkpoint(path: str | Path, *, device: str | torch.device = "cpu") -> dict[str, Any]:
+    """Read a checkpoint file and check its format (no model is built).
+
+    Raises:
+        CheckpointError: the file is missing, unreadable, not a mimml-edu checkpoint, or of
+            another format version.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointNotFoundError("checkpoint not found", path=path)
+    try:
+        ckpt = torch.load(path, map_location=device, weights_only=True)
+    except Exception as err:  # torch raises several types for corrupt or unsafe files
+        reason = " ".join(str(err).split())[:200]
+        raise CheckpointError(f"not a readable checkpoint ({reason})", path=path) from None
+    if not isinstance(ckpt, dict) or "format" not in ckpt:
+        raise CheckpointError("not a mimml-edu checkpoint (no format key)", path=path)
+    if ckpt["format"] != FORMAT:
+        raise CheckpointError(
+            f"checkpoint format {ckpt['format']!r}, expected {FORMAT!r} (written by another "
+            "version of mimml-edu: retrain it)",
+            path=path,
+        )
+    for key in ("config", "model"):
+        if not isinstance(ckpt.get(key), dict):
+            raise CheckpointError(f"the checkpoint has no {key!r} dict", path=path)
+    return ckpt
+
+
+def check_finite(state: Mapping[str, torch.Tensor], *, where: str) -> None:
+    """Raise :class:`CheckpointError` naming the first tensor with a NaN or infinity."""
+    for name, value in state.items():
+        if torch.is_tensor(value) and value.is_floating_point():
+            if not torch.isfinite(value).all():
+                raise CheckpointError(f"weights {name!r} are not finite (NaN or inf)", path=where)
+
+
+def load_checkpoint(
+    path: str | Path, *, device: str | torch.device = "cpu"
+) -> tuple[nn.Module, Config, dict[str, Any]]:
+    """Load a checkpoint: the model (eval mode), its config and the whole dict.
+
+    Raises:
+        CheckpointError: unreadable file, another format, a config that does not validate,
+            weights that are not finite, or weights that do not fit the config's model.
+    """
+    from mimml_edu.model import build_model
+
+    ckpt = read_checkpoint(path, device=device)
+    try:
+        config = Config.from_dict(ckpt["config"], where=f"{path} config")
+    except ConfigError as err:
+        raise CheckpointError(str(err), path=path) from None
+    check_finite(ckpt["model"], where=str(path))
+    model = build_model(config.model).to(device)
+    try:
+        model.load_state_dict(ckpt["model"])
+    except RuntimeError as err:
+        first = str(err).strip().splitlines()
+        detail = " ".join(first[1:3]) if len(first) > 1 else first[0]
+        raise CheckpointError(
+            f"the weights do not fit the model its config describes ({detail.strip()})",
+            path=path,
+        ) from None
+    model.eval()
+    return model, config, ckpt
+
+
+def check_data(
+    ckpt: Mapping[str, Any],
+    *,
+    spec: str,
+    widths: Mapping[str, int],
+    where: str = "checkpoint",
+    config: Config | None = None,
+) -> None:
+    """Stop with a clear message when a checkpoint's model cannot read this data.
+
+    Args:
+        ckpt: the checkpoint dict.  spec: the data's corpus spec.  widths: its feature
+        widths.  where: the checkpoint's path, for the message.  config: its config (read
+        from ``ckpt`` when None).
+    Raises:
+        CheckpointError naming the checkpoint's data and widths and this data's.
+    """
+    config = config or Config.from_dict(ckpt["config"], where=where)
+    want = {m: int(config.model.input_dims[m]) for m in config.model.modalities}
+    got = {m: int(widths[m]) for m in config.model.modalities}
+    if want != got:
+        trained = ckpt.get("data", {}).get("spec") or "unknown data"
+        raise CheckpointError(
+            f"the model was trained on {trained} with feature widths {want}; "
+            f"{spec} has feature widths {got}",
+            path=where,
+        )
+
+
+def history_is_finite(history: Mapping[str, Sequence[float]]) -> bool:
+    """Whether every recorded value is finite (a run that diverged is not)."""
+    return all(math.isfinite(v) for values in history.values() for v in values)
