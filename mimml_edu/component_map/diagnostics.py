@@ -2,10 +2,10 @@
 
 - :func:`forward_pass`: one pass over every window of some sessions, giving the session
   P(depressed), each window's unimodal representations ``h_m`` and the mean of every gate.
-- :func:`gate_recorder`: a context manager that reads the gate ``G`` of each gated block
-  (the fusion block and each encoder's) through forward hooks while the model runs as it
-  always does; ``G = 1`` sends a turn's channel through the BiGRU view, ``G = 0`` through
-  the CNN view.
+- :func:`gate_recorder`: reads the gate ``G`` of each gated block (the fusion block and
+  each encoder's) through forward hooks (:func:`~mimml_edu.model.blocks.record_gate`)
+  while the model runs as it always does; ``G = 1`` sends a turn's channel through the
+  BiGRU view, ``G = 0`` through the CNN view.
 - :func:`probe_sessions`: a linear probe (logistic regression) of one modality's ``h_m``,
   fitted on training windows, scored per session on other sessions.
 """
@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,50 +21,59 @@ import torch
 from torch import nn
 
 from mimml_edu.data.batch import Session, WindowDataset
+from mimml_edu.model.blocks import GatedBiGRUCNN, record_gate
 
 
-@contextmanager
-def gate_recorder(model: nn.Module) -> Iterator[dict[str, list[float]]]:
-    """Record the mean gate of every gated block while the model runs.
+class GateTally:
+    """Mean gate of every gated block over the forward passes it has seen.
 
-    Yields:
-        block name (``"fusion"`` or a modality) -> ``[sum of G over present turns and
-        channels, count]``, filled as batches pass; :func:`gate_means` turns it into means.
-        Blocks without a gate (one-view variants, baselines) do not appear.
+    Attributes:
+        records: block name -> the dict :func:`~mimml_edu.model.blocks.record_gate` fills
+            (``"mask"`` and ``"gate"`` of the last pass).
+        sums: block name -> ``[sum of G over present turns and channels, count]``.
     """
+
+    def __init__(self, records: dict[str, dict[str, torch.Tensor]]):
+        self.records = records
+        self.sums: dict[str, list[float]] = {k: [0.0, 0.0] for k in records}
+
+    def add(self) -> None:
+        """Add what the last forward pass used (call after each ``model(batch)``)."""
+        for name, record in self.records.items():
+            if "gate" not in record:
+                continue
+            g = record.pop("gate")  # (B, K, d)
+            present = record.pop("mask").unsqueeze(-1).to(g.dtype)  # (B, K, 1)
+            self.sums[name][0] += float((g * present).sum())
+            self.sums[name][1] += float(present.sum()) * g.shape[-1]
+
+    def means(self) -> dict[str, float]:
+        """block -> mean gate (share sent through the BiGRU view), NaN where nothing passed."""
+        return {k: (s / c if c else float("nan")) for k, (s, c) in self.sums.items()}
+
+
+def gated_blocks(model: nn.Module) -> dict[str, GatedBiGRUCNN]:
+    """The gated blocks of a model: ``"fusion"`` and each encoder's (by modality)."""
     blocks: dict[str, nn.Module] = {}
     fusion = getattr(model, "fusion", None)
     if isinstance(fusion, nn.Module) and getattr(fusion, "block", None) is not None:
         blocks["fusion"] = fusion.block
     for m, encoder in getattr(model, "encoders", {}).items():
         blocks[m] = encoder.block
-    blocks = {k: b for k, b in blocks.items() if getattr(b, "gate", None) is not None}
-    sums: dict[str, list[float]] = {k: [0.0, 0.0] for k in blocks}
-    handles = []
-    for name, block in blocks.items():
-        seen: dict[str, torch.Tensor] = {}
-
-        def keep_mask(module, args, seen=seen):  # the block's (x, mask) as it is called
-            seen["mask"] = args[1]
-
-        def add_gate(module, args, output, name=name, seen=seen):  # output: gate logits
-            g = torch.sigmoid(output.detach())  # (B, K, d)
-            present = seen["mask"].unsqueeze(-1).to(g.dtype)  # (B, K, 1)
-            sums[name][0] += float((g * present).sum())
-            sums[name][1] += float(present.sum()) * g.shape[-1]
-
-        handles.append(block.register_forward_pre_hook(keep_mask))
-        handles.append(block.gate.register_forward_hook(add_gate))
-    try:
-        yield sums
-    finally:
-        for h in handles:
-            h.remove()
+    return {k: b for k, b in blocks.items() if getattr(b, "gate", None) is not None}
 
 
-def gate_means(sums: dict[str, list[float]]) -> dict[str, float]:
-    """block -> mean gate (share sent through the BiGRU view), NaN where nothing passed."""
-    return {k: (s / c if c else float("nan")) for k, (s, c) in sums.items()}
+@contextmanager
+def gate_recorder(model: nn.Module) -> Iterator[GateTally]:
+    """Read the gate of every gated block through forward hooks while the model runs.
+
+    The hooks are :func:`~mimml_edu.model.blocks.record_gate`'s; call
+    :meth:`GateTally.add` after each forward pass. Blocks without a gate (one-view
+    variants, baselines) do not appear.
+    """
+    with ExitStack() as stack:
+        records = {k: stack.enter_context(record_gate(b)) for k, b in gated_blocks(model).items()}
+        yield GateTally(records)
 
 
 @dataclass
@@ -105,9 +114,10 @@ def forward_pass(
     was_training = model.training
     model.eval()
     probs, hs, present = [], {}, {}
-    with gate_recorder(model) as sums:
+    with gate_recorder(model) as tally:
         for i in range(0, len(dataset), batch_size):
             out = model(dataset.collate(dataset.windows[i : i + batch_size]))
+            tally.add()
             probs.append(out.prob.double().numpy())
             for m, h in out.h.items():
                 hs.setdefault(m, []).append(h.numpy())
@@ -122,7 +132,7 @@ def forward_pass(
         window_session=owner,
         h={m: np.concatenate(v) for m, v in hs.items()},
         present={m: np.concatenate(v) for m, v in present.items()},
-        gate=gate_means(sums),
+        gate=tally.means(),
     )
 
 
