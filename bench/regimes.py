@@ -26,6 +26,7 @@ import argparse
 import hashlib
 import multiprocessing
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -49,7 +50,7 @@ from mimml_edu.component_map import (
     summarise,
     write_map,
 )
-from mimml_edu.data.regimes import REGIMES, regime_fingerprint
+from mimml_edu.data.regimes import MAP_REGIMES, REGIMES, regime_fingerprint
 
 HERE = Path(__file__).resolve().parent
 PREDICTIONS = HERE / "regimes_predictions.yaml"
@@ -108,7 +109,7 @@ def _mean_seconds(jobs, variant: str) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--regimes", nargs="+", default=list(REGIMES), choices=list(REGIMES))
+    parser.add_argument("--regimes", nargs="+", default=list(MAP_REGIMES), choices=list(REGIMES))
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), metavar="VARIANT")
     parser.add_argument("--seeds", type=int, default=5, help="training seeds 0..N-1")
     parser.add_argument(
@@ -182,6 +183,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = summarise(jobs_done, data, n_boot=args.boot, fingerprints=fingerprints)
     verdicts = judge(wanted, jobs_done, data, n_boot=args.boot, fingerprints=fingerprints)
     wall = time.perf_counter() - t_start
+    cpu = sum(
+        getattr(resource.getrusage(who), f)
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        for f in ("ru_utime", "ru_stime")
+    )
     per_variant = {v: _mean_seconds(jobs_done, v) for v in args.variants}
     meta = {
         "command": "python bench/regimes.py "
@@ -191,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         "commit": _commit(),
         "started_utc": started.isoformat(timespec="seconds"),
         "wall_seconds": round(wall, 1),
+        "cpu_seconds": round(cpu, 1),
         "job_seconds_total": round(sum(j.train_seconds + j.eval_seconds for j in jobs_done), 1),
         "seconds_per_variant": per_variant,
         "workers": args.workers,
@@ -220,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     print_tables(rows, verdicts)
     print(
         f"\nwall time {wall:.0f} s ({wall / 60:.1f} min) with {args.workers} worker(s); "
-        f"{meta['job_seconds_total']:.0f} s of job time"
+        f"{meta['job_seconds_total']:.0f} s of job time; {cpu:.0f} s of CPU time"
     )
     print("time per variant (train + scoring, mean per run):")
     for v, s in per_variant.items():

@@ -27,6 +27,7 @@ from mimml_edu.component_map import (
 from mimml_edu.component_map.diagnostics import forward_pass, gate_recorder
 from mimml_edu.component_map.stats import seed_interval
 from mimml_edu.component_map.variants import Recipe
+from mimml_edu.data.regimes import MAP_REGIMES
 from mimml_edu.errors import ConfigError, CorpusError
 from mimml_edu.evaluate import predict_windows, to_sessions
 from mimml_edu.model import build_model
@@ -118,9 +119,7 @@ def test_forward_pass_equals_the_evaluation_path(one_thread):
 
 def test_predictions_file_is_complete_and_checked(tmp_path):
     preds = load_predictions(PREDICTIONS)
-    assert {p.regime for p in preds} == {
-        "default", "dominant", "redundant", "unique", "local", "order"
-    }  # fmt: skip
+    assert {p.regime for p in preds} == set(MAP_REGIMES)
     assert all(p.reason and p.source for p in preds)
     bad = tmp_path / "bad.yaml"
     bad.write_text("predictions:\n  - {regime: local, condition: as generated, "
@@ -198,9 +197,7 @@ def committed():
 
 def test_committed_map_matches_the_current_generator(committed):
     committed.check()
-    assert set(committed.rows.regime) == {
-        "default", "dominant", "redundant", "unique", "local", "order"
-    }  # fmt: skip
+    assert set(committed.rows.regime) == set(MAP_REGIMES)
     assert (committed.rows.seeds == 5).all() and (committed.rows.fresh_sessions == 1000).all()
     assert committed.rows.groupby(["regime", "condition"]).size().eq(12).all()
 

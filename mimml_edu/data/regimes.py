@@ -18,15 +18,18 @@ given what the oracle is told.
 - ``order``: sessions of one window whose signal is which sign comes first (``+1`` pulses in
   the first half, ``-1`` in the second, far from the ends and from each other): a recurrent
   view over the whole window sees it, no neighbourhood of three turns does.
+- ``order_large``: the same with 4000 sessions instead of 600 (more data to learn an
+  order from).
 
 A :class:`TestCondition` changes only the fresh test sessions (the models are trained on
 the regime as generated): a modality missing in every session, or each modality missing
 for a whole session with a probability. Missingness never depends on the person, so the
 oracle stays exact under every condition (it reads the masks).
 
-Public API: :data:`REGIMES`, :data:`CONDITIONS`, :func:`get_regime`, :func:`get_condition`,
-:class:`Regime` (``.config()``, ``.corpus(seed)``, ``.fresh(n, condition)``),
-:class:`TestCondition` (``.apply(sessions)``), :func:`regime_fingerprint`.
+Public API: :data:`REGIMES`, :data:`MAP_REGIMES`, :data:`CONDITIONS`, :func:`get_regime`,
+:func:`get_condition`, :class:`Regime` (``.config()``, ``.corpus(seed)``,
+``.fresh(n, condition)``), :class:`TestCondition` (``.apply(sessions)``),
+:func:`regime_fingerprint`.
 """
 
 from __future__ import annotations
@@ -188,8 +191,18 @@ REGIMES: dict[str, Regime] = {
             {"pattern": "order", "signal_turn_share": 0.375, "n_turns": (16, 16)},
             n_sessions=600,
         ),
+        Regime(
+            "order_large",
+            "the order regime with 4000 sessions (about 2270 for training)",
+            {"pattern": "order", "signal_turn_share": 0.375, "n_turns": (16, 16)},
+            n_sessions=4000,
+        ),
     )
 }
+
+#: The regimes of the component-effect map (``bench/regimes.py``); ``order_large`` is its
+#: follow-up (the order regime with more training sessions).
+MAP_REGIMES: tuple[str, ...] = ("default", "dominant", "redundant", "unique", "local", "order")
 
 
 def get_regime(name: str) -> Regime:
