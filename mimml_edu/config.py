@@ -105,7 +105,7 @@ class ModelConfig:
 class ObjectiveConfig:
     """Weights of the stage-1 objective and the pieces of its terms.
 
-    ``L = CE_w + lambda_reg*|phq_hat - y_m| + lambda_uni*L_uni + alpha*sum L_cpc
+    ``L = CE_w + lambda_reg*|phq_scaled_hat - y_m| + lambda_uni*L_uni + alpha*sum L_cpc
     - beta*(lld_ta + lld_tv) - beta*H``.
 
     Attributes:

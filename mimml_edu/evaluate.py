@@ -21,7 +21,6 @@ from torch import nn
 
 from mimml_edu.data.batch import PHQ8_THRESHOLD, Session, WindowDataset
 from mimml_edu.metrics import auroc
-from mimml_edu.objectives.multitask import unscale_phq
 
 METRICS = (
     "accuracy",
@@ -76,7 +75,7 @@ def predict_windows(
         batch = dataset.collate(dataset.windows[i : i + batch_size]).to(device)
         out = model(batch)
         probs.append(out.prob.cpu())
-        phqs.append(unscale_phq(out.phq_hat).clamp(0, 24).cpu())
+        phqs.append(out.phq_points.clamp(0, 24).cpu())
     model.train(was_training)
     windows = dataset.windows
     return Predictions(

@@ -21,7 +21,7 @@ def test_output_shapes(fusion):
     out = model(batch)
     b = len(batch)
     assert out.logits.shape == (b, 2)
-    assert out.phq_hat.shape == (b,)
+    assert out.phq_scaled_hat.shape == (b,)
     assert out.prob.shape == (b,)
     assert torch.isfinite(out.logits).all()
     if fusion not in ("early", "late"):
@@ -55,7 +55,7 @@ def test_masked_values_cannot_change_any_output(fusion):
         hidden = ~batch.mask[m]
         x[hidden] = torch.randn(int(hidden.sum()), x.shape[-1]) * 100.0
     out2 = model(batch)
-    for name in ("z", "logits", "phq_hat"):
+    for name in ("z", "logits", "phq_scaled_hat"):
         torch.testing.assert_close(getattr(out, name), getattr(out2, name), rtol=0, atol=1e-6)
     for m in out.h:
         torch.testing.assert_close(out.h[m], out2.h[m], rtol=0, atol=1e-6)

@@ -244,3 +244,26 @@ def test_predictions_were_committed_before_the_results():
     )  # fmt: skip
     assert order.returncode == 0 and preds != results
     assert json.loads((ROOT / "bench/results/regimes.json").read_text())["commit"]
+
+
+# --- the figure and the widget ---------------------------------------------------------
+
+
+def test_component_map_figure_all_and_one_regime():
+    from test_plots_catalogue import _component_map
+
+    from mimml_edu.plots.regimes import plot_component_map
+
+    rows, verdicts = _component_map()
+    heat = plot_component_map(rows, verdicts)
+    texts = [t.get_text() for t in heat.axes[0].texts]
+    assert any(t.endswith("✓") for t in texts)  # the one prediction, confirmed
+    assert len(heat.axes[0].patches) == 1  # framed
+    one = plot_component_map(rows, verdicts, regime="dominant", measure="gap to the oracle")
+    assert len([a for a in one.axes if a.get_title()]) == 2  # one panel per condition
+    with pytest.raises(ValueError, match="regime must be"):
+        plot_component_map(rows, verdicts, regime="nope")
+    with pytest.raises(ValueError, match="measure must be"):
+        plot_component_map(rows, verdicts, measure="nope")
+    with pytest.raises(ValueError, match="no rows"):
+        plot_component_map([], verdicts)

@@ -24,6 +24,23 @@ MODALITIES: tuple[str, ...] = ("text", "audio", "video")
 #: PHQ-8 threshold for the binary label: depressed when score >= 10.
 PHQ8_THRESHOLD = 10
 
+#: Centre of the PHQ-8 scaling ``y_m = (PHQ8 - PHQ_CENTRE) / PHQ_SCALE``.
+PHQ_CENTRE = 9.5
+#: Scale of the PHQ-8 scaling (so that y_m is about -2 to 3).
+PHQ_SCALE = 4.75
+
+
+def scale_phq(phq):
+    """PHQ-8 score in points (0..24) -> the scaled target ``y_m = (PHQ8 - 9.5) / 4.75``
+    (sign = depressed; used only inside the model and its loss). Works on arrays and
+    tensors alike."""
+    return (phq - PHQ_CENTRE) / PHQ_SCALE
+
+
+def unscale_phq(y):
+    """The scaled target back to PHQ-8 points (inverse of :func:`scale_phq`)."""
+    return y * PHQ_SCALE + PHQ_CENTRE
+
 
 @dataclass
 class Session:

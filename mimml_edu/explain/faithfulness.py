@@ -48,13 +48,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from mimml_edu.data.batch import MODALITIES
+from mimml_edu.data.batch import MODALITIES, PHQ8_THRESHOLD
 from mimml_edu.explain.inputs import SessionInputs, WindowTarget, replace_turns
 from mimml_edu.metrics import auroc, spearman
 
 #: The decision threshold of each explained output (the sign of ``F(x) - threshold`` is the
 #: predicted class: + depressed, - not).
-THRESHOLDS = {"logit": 0.0, "prob": 0.5, "phq": 0.0}
+THRESHOLDS = {"logit": 0.0, "prob": 0.5, "phq": PHQ8_THRESHOLD - 0.5}
 
 
 def prediction_direction(output: float, target: str) -> float | None:

@@ -75,7 +75,7 @@ def target_value(out, target: str) -> torch.Tensor:
     if target == "prob":
         return out.prob
     if target == "phq":
-        return out.phq_hat
+        return out.phq_points  # PHQ-8 points, what a user reads
     raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
 
 

@@ -82,7 +82,7 @@ class EarlyFusion(_Baseline):
             z=z,
             h={},
             logits=self.classifier(z),
-            phq_hat=self.regressor(z).squeeze(-1),
+            phq_scaled_hat=self.regressor(z).squeeze(-1),
             present={m: batch.mask[m].any(1) for m in self.modalities},
         )
 
@@ -119,7 +119,7 @@ class LateFusion(_Baseline):
             z=torch.cat([h[m] for m in self.modalities], -1),
             h=h,
             logits=torch.log(prob.clamp_min(1e-7)),
-            phq_hat=(torch.stack(phq, 1) * weight).sum(1),
+            phq_scaled_hat=(torch.stack(phq, 1) * weight).sum(1),
             present=present,
         )
 

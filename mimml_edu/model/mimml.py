@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from mimml_edu.config import ModelConfig
-from mimml_edu.data.batch import Batch
+from mimml_edu.data.batch import Batch, unscale_phq
 from mimml_edu.model.conditional import GaussianConditional
 from mimml_edu.model.encoders import unimodal_encoders
 from mimml_edu.model.fusion import Fusion
@@ -35,7 +35,7 @@ class ModelOutput:
         z: (B, d_z) fusion representation.
         h: modality -> (B, d_h) unimodal representation.
         logits: (B, 2) depressed-or-not logits.
-        phq_hat: (B,) prediction of the scaled PHQ-8 score ``(PHQ8 - 9.5) / 4.75``.
+        phq_scaled_hat: (B,) prediction of the scaled PHQ-8 score ``(PHQ8 - 9.5) / 4.75``.
         y_hat: modality -> (B,) unimodal prediction (multitask heads), empty without them.
         present: modality -> (B,) bool, the modality exists for at least one turn of the window.
     """
@@ -43,7 +43,7 @@ class ModelOutput:
     z: torch.Tensor
     h: dict[str, torch.Tensor]
     logits: torch.Tensor
-    phq_hat: torch.Tensor
+    phq_scaled_hat: torch.Tensor
     y_hat: dict[str, torch.Tensor] = field(default_factory=dict)
     present: dict[str, torch.Tensor] = field(default_factory=dict)
 
@@ -51,6 +51,11 @@ class ModelOutput:
     def prob(self) -> torch.Tensor:
         """(B,) P(depressed)."""
         return torch.softmax(self.logits, dim=-1)[:, 1]
+
+    @property
+    def phq_points(self) -> torch.Tensor:
+        """(B,) the predicted PHQ-8 score in points (not clipped to 0..24)."""
+        return unscale_phq(self.phq_scaled_hat)
 
 
 class MIMML(nn.Module):
@@ -139,7 +144,7 @@ class MIMML(nn.Module):
             z=z,
             h=h,
             logits=self.classifier(z),
-            phq_hat=self.regressor(z).squeeze(-1),
+            phq_scaled_hat=self.regressor(z).squeeze(-1),
             y_hat={m: head(h[m]).squeeze(-1) for m, head in self.unimodal_heads.items()},
             present={m: batch.mask[m].any(1) for m in self.modalities},
         )

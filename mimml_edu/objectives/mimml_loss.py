@@ -6,8 +6,10 @@ Stage 1 (everything but the BA heads)::
             - beta * sum_(x,y) lld_x_y - beta * sum_(x,y) entropy_x_y
 
 - ``ce``: class-weighted cross-entropy of the depressed-or-not logits (unknown labels ignored).
-- ``reg``: ``mean |phq_hat - y_m|`` with ``y_m = (PHQ8 - 9.5)/4.75`` (unknown scores ignored).
-- ``uni``: Self-MM's unimodal loss on generated labels (:mod:`.multitask`).
+- ``reg``: ``mean |phq_scaled_hat - y_m|``, the scaled target ``y_m = (PHQ8 - 9.5)/4.75``
+  (unknown scores ignored).
+- ``uni``: Self-MM's unimodal loss on generated labels
+  (:mod:`~mimml_edu.objectives.multitask`).
 - ``cpc_<m>``: *from MMIM*: ``-(1/B) sum_i [h_i.p_i - log sum_j exp(h_i.p_j)]`` with
   ``p = G_m(z)``, both L2-normalised, over the windows where m is present.
 - ``lld_<x>_<y>``: the Barber-Agakov log-likelihood ``E log q(h_y | h_x)``, full Gaussian
@@ -33,10 +35,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from mimml_edu.config import ObjectiveConfig
-from mimml_edu.data.batch import Batch
+from mimml_edu.data.batch import Batch, scale_phq
 from mimml_edu.model.mimml import ModelOutput
 from mimml_edu.objectives.mi import GaussianConditional, infonce
-from mimml_edu.objectives.multitask import UnimodalLabels, scale_phq, unimodal_loss
+from mimml_edu.objectives.multitask import UnimodalLabels, unimodal_loss
 
 
 @lru_cache(maxsize=8)
@@ -213,7 +215,7 @@ class MIMMLObjective:
             terms["ce"] = zero
         scored = ~torch.isnan(batch.phq)
         terms["reg"] = (
-            (out.phq_hat[scored] - scale_phq(batch.phq[scored])).abs().mean()
+            (out.phq_scaled_hat[scored] - scale_phq(batch.phq[scored])).abs().mean()
             if scored.any()
             else zero
         )

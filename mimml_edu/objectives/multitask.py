@@ -26,22 +26,9 @@ from collections.abc import Sequence
 
 import torch
 
+from mimml_edu.data.batch import scale_phq
+
 EPS = 1e-8
-
-#: Centre of the PHQ-8 scaling ``y_m = (PHQ8 - PHQ_CENTRE) / PHQ_SCALE``.
-PHQ_CENTRE = 9.5
-#: Scale of the PHQ-8 scaling (so that y_m is about -2 to 3).
-PHQ_SCALE = 4.75
-
-
-def scale_phq(phq: torch.Tensor) -> torch.Tensor:
-    """PHQ-8 (0..24) -> ``y_m = (PHQ8 - 9.5) / 4.75`` (sign = depressed)."""
-    return (phq - PHQ_CENTRE) / PHQ_SCALE
-
-
-def unscale_phq(y: torch.Tensor) -> torch.Tensor:
-    """Inverse of :func:`scale_phq`."""
-    return y * PHQ_SCALE + PHQ_CENTRE
 
 
 def delta(features: torch.Tensor, pos: torch.Tensor, neg: torch.Tensor) -> torch.Tensor:
@@ -72,6 +59,17 @@ def generate_labels(
     label = 0.5 * ratio * y_m + 0.5 * (y_m + delta_s - delta_m)
     label = torch.where(torch.isnan(label), y_m, label)
     return label.clamp(-clamp, clamp)
+
+
+def momentum_update(old: torch.Tensor, new: torch.Tensor, *, epoch: int) -> torch.Tensor:
+    """Self-MM's label update at epoch ``n >= 2``: ``(n-1)/(n+1) old + 2/(n+1) new``.
+
+    Args:
+        old, new: (B,) the stored and the newly generated labels.  epoch: 1-based n.
+    Returns:
+        (B,) the moved labels.
+    """
+    return (epoch - 1) / (epoch + 1) * old + 2 / (epoch + 1) * new
 
 
 class UnimodalLabels:
@@ -171,7 +169,7 @@ class UnimodalLabels:
                     delta(h[m], *self.centres(m)), delta_m, y_m, clamp=self.clamp
                 )
                 old = self.labels[m][rows]
-                moved = (epoch - 1) / (epoch + 1) * old + 2 / (epoch + 1) * new
+                moved = momentum_update(old, new, epoch=epoch)
                 self.labels[m][rows] = torch.where(present[m], moved, old)
         for m in self.modalities:
             keep = present[m]
