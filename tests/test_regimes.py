@@ -34,7 +34,6 @@ from mimml_edu.model import build_model
 
 BENCH = ROOT / "bench" / "regimes.py"
 PREDICTIONS = ROOT / "bench" / "regimes_predictions.yaml"
-COMMITTED = ROOT / "bench" / "results" / "regimes.csv"
 
 
 def test_verdict_rules():
@@ -188,18 +187,28 @@ def test_one_job_keeps_what_it_promises(one_thread):
 # --- the committed map ------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def committed():
-    if not COMMITTED.is_file():
-        pytest.fail(f"{COMMITTED} is missing: run bench/regimes.py (see bench/results/README.md)")
-    return load_map()
+#: stem of the committed files -> the predictions file they judged
+STEMS = {
+    "regimes": "regimes_predictions.yaml",
+    "regimes_followup": "regimes_followup_predictions.yaml",
+}
+
+
+@pytest.fixture(scope="module", params=list(STEMS))
+def committed(request):
+    path = ROOT / "bench" / "results" / f"{request.param}.csv"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run bench/regimes.py (see bench/results/README.md)")
+    return request.param, load_map(stem=request.param)
 
 
 def test_committed_map_matches_the_current_generator(committed):
-    committed.check()
-    assert set(committed.rows.regime) == set(MAP_REGIMES)
-    assert (committed.rows.seeds == 5).all() and (committed.rows.fresh_sessions == 1000).all()
-    assert committed.rows.groupby(["regime", "condition"]).size().eq(12).all()
+    stem, got = committed
+    got.check()
+    assert (got.rows.seeds == 5).all() and (got.rows.fresh_sessions == 1000).all()
+    if stem == "regimes":
+        assert set(got.rows.regime) == set(MAP_REGIMES)
+        assert got.rows.groupby(["regime", "condition"]).size().eq(12).all()
 
 
 def test_no_variant_beats_the_oracle_beyond_sampling_error(committed):
@@ -209,23 +218,23 @@ def test_no_variant_beats_the_oracle_beyond_sampling_error(committed):
     which the variant does not beat the oracle; with Bonferroni over the rows, every row
     must keep it above 0.05 / rows.
     """
-    rows = committed.rows
+    rows = committed[1].rows
     assert (rows.p_above_oracle > 0.05 / len(rows)).all(), rows[rows.p_above_oracle < 0.01]
     assert (rows.vs_oracle_low <= 0.0).mean() > 0.95
 
 
 def test_every_prediction_was_judged_as_the_rules_say(committed):
-    preds = load_predictions(PREDICTIONS)
-    v = committed.verdicts
-    assert len(v) == len(preds)
-    meta = committed.meta
-    assert meta["predictions_sha256"] == hashlib.sha256(PREDICTIONS.read_bytes()).hexdigest()
-    for r in v.itertuples():
+    stem, got = committed
+    file = ROOT / "bench" / STEMS[stem]
+    assert len(got.verdicts) == len(load_predictions(file))
+    assert got.meta["predictions_sha256"] == hashlib.sha256(file.read_bytes()).hexdigest()
+    for r in got.verdicts.itertuples():
         margin = r.margin if r.expect == "=" else 0.0
         assert r.verdict == verdict(r.expect, r.low, r.high, margin=margin), r
 
 
-def test_predictions_were_committed_before_the_results():
+@pytest.mark.parametrize("stem", list(STEMS))
+def test_predictions_were_committed_before_the_results(stem):
     def first_commit(path):
         out = subprocess.run(
             ["git", "-C", str(ROOT), "log", "--diff-filter=A", "--format=%H", "--", path],
@@ -233,17 +242,15 @@ def test_predictions_were_committed_before_the_results():
         )  # fmt: skip
         return out.stdout.split()[-1] if out.returncode == 0 and out.stdout.split() else None
 
-    preds, results = (
-        first_commit("bench/regimes_predictions.yaml"),
-        first_commit("bench/results/regimes.csv"),
-    )
+    preds = first_commit(f"bench/{STEMS[stem]}")
+    results = first_commit(f"bench/results/{stem}.csv")
     if preds is None or results is None:
         pytest.skip("not a git checkout with both files committed")
     order = subprocess.run(
         ["git", "-C", str(ROOT), "merge-base", "--is-ancestor", preds, results]
     )  # fmt: skip
     assert order.returncode == 0 and preds != results
-    assert json.loads((ROOT / "bench/results/regimes.json").read_text())["commit"]
+    assert json.loads((ROOT / f"bench/results/{stem}.json").read_text())["commit"]
 
 
 # --- the figure and the widget ---------------------------------------------------------

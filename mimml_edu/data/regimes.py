@@ -193,7 +193,7 @@ REGIMES: dict[str, Regime] = {
         ),
         Regime(
             "order_large",
-            "the order regime with 4000 sessions (about 2270 for training)",
+            "the order regime with 4000 sessions instead of 600",
             {"pattern": "order", "signal_turn_share": 0.375, "n_turns": (16, 16)},
             n_sessions=4000,
         ),
