@@ -3,9 +3,9 @@
 One step = draw a batch of 64 correlated-Gaussian pairs (d = 20), critic forward, estimator,
 backward, Adam update (separable critic, hidden 256, embedding 32; BA/CLUB: a Gaussian q
 with hidden 256). Estimators are timed in interleaved rounds, so a burst of load from other
-processes hits all of them alike; the table gives the best and the median round. With --csv, writes the columns
-``estimator,best_ms,median_ms,rounds,steps,threads`` (chapter 05 reads
-``bench/results/mi_step_time.csv``).
+processes hits all of them alike; the table gives the best and the median round. With
+--csv, writes the columns ``estimator,best_ms,median_ms,rounds,steps,threads`` (chapter 05
+reads ``bench/results/mi_step_time.csv``).
 
     .venv/bin/python bench/mi_step_time.py --rounds 5 --steps 100 --threads 1
 """
