@@ -44,7 +44,7 @@ _HTML = re.compile(r"<[^>\n]+>")
 #: a number; group 2 is a unit that makes an integer a measurement too
 _NUMBER = re.compile(
     r"(?<![\w.,/-])(\d+(?:\.\d+)?)"
-    r"(\s?%|x(?![\w])|\s?(?:frames|turns|sessions|windows|steps)/s\b|\s?(?:ms|h)\b)?"
+    r"(\s?%|x(?![\w])|\s?(?:frames|turns|sessions|windows|steps)/s\b|\s?(?:ms|h|hours|[KMG]B)\b)?"
 )
 
 
