@@ -7,7 +7,8 @@ The classifier is deliberately simple (logistic regression on each window's mean
 features): the point is the *split*, not the model. With windows of one participant on
 both sides, the classifier can recognise the person (their per-session offsets, the
 synthetic corpus's ``identity``) instead of the condition, and its test score rises
-above what is possible on new people: above the oracle, which no honest score can beat.
+above what is possible on new people: above the oracle's balanced accuracy, which no
+honest score can beat on average.
 """
 
 from __future__ import annotations
