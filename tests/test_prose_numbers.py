@@ -30,7 +30,7 @@ ALLOWED: dict[str, str] = {
     "95 %": "the level of every interval (a choice)",
     "84 %": "the MIMML paper's DAIC-WOZ accuracy, quoted from its abstract",
     "89 %": "the MIMML paper's CMD-Corpus accuracy, quoted from its abstract",
-    "9.5": "the PHQ-8 decision point between 9 and 10 (the threshold is 10)",
+    "3.11": "the Python version the package requires (pyproject.toml's requires-python)",
 }
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})([^\n]*)\n(.*?)^\1[ \t]*$", re.S | re.M)
