@@ -58,14 +58,16 @@ def format_value(value: object, fmt: str = ".3f") -> str:
     return "0" + text[2:] if text.startswith("-0") and float(text) == 0 else text
 
 
-def glue(name: str, value: object, fmt: str = ".3f") -> str:
+def glue(name: str, value: object, fmt: str = ".3f") -> None:
     """Glue one value under ``name`` for the chapter's ``{glue:text}`name``` roles.
+
+    The text is recorded as a hidden cell output under IPython (nothing is shown; a cell
+    that ends with a glue call displays nothing either). :func:`format_value` gives the
+    same text, to print it.
 
     Args:
         name: the key the markdown uses (letters, digits and ``_``; unique in the chapter).
         value, fmt: see :func:`format_value`.
-    Returns:
-        the glued text (also recorded as a hidden cell output under IPython).
     """
     if not name or not name.replace("_", "").isalnum():
         raise ValueError(f"glue name {name!r}: use letters, digits and underscores")
@@ -74,20 +76,16 @@ def glue(name: str, value: object, fmt: str = ".3f") -> str:
         from IPython import get_ipython
         from IPython.display import display
     except ImportError:  # pragma: no cover - the package always has IPython through ipywidgets
-        return text
+        return
     if get_ipython() is not None:
         display(
             {GLUE_PREFIX + "text/plain": repr(text)},
             raw=True,
             metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}},
         )
-    return text
 
 
-def glue_all(values: Mapping[str, object], fmt: str = ".3f") -> dict[str, str]:
-    """:func:`glue` every ``name -> value`` of ``values`` with one format.
-
-    Returns:
-        name -> the glued text.
-    """
-    return {name: glue(name, value, fmt) for name, value in values.items()}
+def glue_all(values: Mapping[str, object], fmt: str = ".3f") -> None:
+    """:func:`glue` every ``name -> value`` of ``values`` with one format."""
+    for name, value in values.items():
+        glue(name, value, fmt)
