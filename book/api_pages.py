@@ -100,10 +100,18 @@ AREAS: tuple[Area, ...] = (
         "training",
         "Training and evaluation",
         "Two-stage training with early stopping and checkpoints, session-level evaluation "
-        "with intervals, the chapters' measurements and pretrained checkpoints.",
+        "with intervals, the chapters' measurements, pretrained checkpoints, and the "
+        "component-effect map (when each part of MIMML helps).",
         tuple(
             pattern
-            for name in ("train", "checkpoints", "evaluate", "analysis", "pretrained")
+            for name in (
+                "train",
+                "checkpoints",
+                "evaluate",
+                "analysis",
+                "pretrained",
+                "component_map",
+            )
             for pattern in _package(f"mimml_edu.{name}")
         ),
     ),

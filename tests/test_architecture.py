@@ -38,6 +38,7 @@ LAYERS: dict[str, int] = {
     "analysis": 5,
     "explain": 6,
     "pretrained": 6,
+    "component_map": 6,
     "mi_lab": 7,
     "plots": 8,
     "widgets": 9,
