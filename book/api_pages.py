@@ -51,12 +51,16 @@ def _package(name: str) -> tuple[str, str]:
 AREAS: tuple[Area, ...] = (
     Area(
         "core",
-        "Core: configuration, errors, metrics, environment",
+        "Core: configuration, errors, metrics, measured results, environment",
         "The package's top level: dataclass configs and their strict YAML files, the error "
-        "types, the metrics every chapter reports, the environment check.",
+        "types, the metrics every chapter reports, the reader of the measured results in "
+        "bench/results/, the environment check.",
         (
             "mimml_edu",
-            *(f"mimml_edu.{name}" for name in ("config", "errors", "metrics", "envcheck")),
+            *(
+                f"mimml_edu.{name}"
+                for name in ("config", "errors", "metrics", "results", "envcheck")
+            ),
         ),
     ),
     Area(

@@ -208,4 +208,3 @@ def check_data(
             f"{spec} has feature widths {got}",
             path=where,
         )
-

@@ -26,6 +26,7 @@ PACKAGE = ROOT / "mimml_edu"
 LAYERS: dict[str, int] = {
     "errors": 0,
     "metrics": 0,
+    "results": 0,
     "data": 1,
     "config": 2,
     "features": 2,

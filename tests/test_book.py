@@ -37,3 +37,27 @@ def test_book_builds_with_executed_chapters(built_book):
         assert command in cli, f"the command-line reference lacks {command}"
     bib = (html / "bibliography.html").read_text()
     assert "mutual information maximization joint with multi-task learning" in bib.lower()
+
+
+@pytest.mark.slow
+def test_glued_numbers_are_rendered(built_book):
+    """Every {glue:text} role became its value: none is left as text, and a number read from
+    bench/results by a chapter appears in the page as the file holds it."""
+    import json
+    import re
+
+    from mimml_edu import results
+
+    pages = built_book.parent / "notebooks"
+    for chapter in book_build.chapters():
+        page = (pages / f"{chapter.stem}.html").read_text()
+        assert "{glue" not in page, f"{chapter.name}: a glue role was not rendered"
+        roles = sum(
+            len(re.findall(r"\{glue:text\}`", "".join(c["source"])))
+            for c in json.loads(chapter.read_text())["cells"]
+            if c["cell_type"] == "markdown"
+        )
+        assert page.count('class="pasted-text"') >= roles, f"{chapter.name}: a value is missing"
+    speed = results.table("features.csv").value("value", what="audio, whole recording")
+    page = (pages / "03_features.html").read_text()
+    assert f'<span class="pasted-text">{speed:.1f}</span>x real time' in page

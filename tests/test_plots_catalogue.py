@@ -23,7 +23,12 @@ from mimml_edu.plots.style import figure_to_png
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
-AREAS = sorted(m.name for m in pkgutil.iter_modules(plots_package.__path__) if m.name != "style")
+#: the modules of plots/ that draw (style: the shared look; prose: numbers for the text)
+AREAS = sorted(
+    m.name
+    for m in pkgutil.iter_modules(plots_package.__path__)
+    if m.name not in ("style", "prose")
+)
 #: public helpers of plots/ that are not figures
 NOT_FIGURES = {"mi.estimator_label"}
 RNG = np.random.default_rng(0)

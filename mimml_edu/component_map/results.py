@@ -25,7 +25,9 @@ STEM = "regimes"
 
 def results_dir() -> Path:
     """``bench/results/`` of the repository checkout this package runs from."""
-    path = Path(__file__).resolve().parents[2] / "bench" / "results"
+    from mimml_edu.results import results_dir as measured_results
+
+    path = measured_results()
     if not path.is_dir():
         raise FileNotFoundError(
             f"{path} is not here: the measured map ships with a repository checkout, not with "

@@ -37,9 +37,11 @@ Given which turns answer mood questions, every observed quantity is linear-Gauss
 other turns (which removes the identity offset) gives one Gaussian statistic; the three
 statistics are correlated through ``u``; summing over the 25 possible scores gives
 P(y = 1 | x). The oracle is *told* which turns answer mood questions; a model is not (it
-must find the signal turns from the features alone), so the oracle is a ceiling a model can
-approach but need not reach. The defaults (signal in half of the turns, small identity
-offsets, ``tau`` 1.2) make that ceiling reachable from 107 training sessions;
+must find the signal turns from the features alone), so the oracle's balanced accuracy and
+AUROC are a ceiling a model can approach but need not reach (for plain accuracy, F1 or MAE
+its decision rule is not the optimum: see :func:`mimml_edu.analysis.oracle_metrics`). The
+defaults (signal in half of the turns, small identity offsets, ``tau`` 1.2) make that
+ceiling reachable from 107 training sessions;
 ``bench/train.py`` measures how close MIMML gets (``bench/results/train_default.log``).
 Features are standardised units (not raw COVAREP/CLNF scales); names and widths are the
 real ones (see :mod:`mimml_edu.data.channels`).

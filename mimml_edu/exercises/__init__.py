@@ -16,19 +16,31 @@ Modules: :mod:`~mimml_edu.exercises.ch01` (the task), :mod:`~mimml_edu.exercises
 (encoders), :mod:`~mimml_edu.exercises.ch05` (mutual information),
 :mod:`~mimml_edu.exercises.ch06` (MI for fusion), :mod:`~mimml_edu.exercises.ch07`
 (multi-task), :mod:`~mimml_edu.exercises.ch08` (MIMML), :mod:`~mimml_edu.exercises.ch09`
-(explanations).
+(explanations), :mod:`~mimml_edu.exercises.ch10` (evaluating honestly).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from mimml_edu.exercises import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, registry
+from mimml_edu.exercises import (
+    ch01,
+    ch02,
+    ch03,
+    ch04,
+    ch05,
+    ch06,
+    ch07,
+    ch08,
+    ch09,
+    ch10,
+    registry,
+)
 from mimml_edu.exercises.registry import TAG, Exercise, exercise_cells
 
 #: Every exercise of the book: name -> :class:`Exercise`, in chapter order.
 EXERCISES: dict[str, Exercise] = registry.collect(
-    [ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09]
+    [ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10]
 )
 
 
