@@ -207,7 +207,8 @@ def plan_markdown(plan: CoursePlan) -> str:
         "| --- | --- | --- | --- |",
     ]
     for w in plan.weeks:
-        lines.append(f"| {w.number} | {w.title} | {', '.join(w.chapters)} | {_hours(w.minutes)} |")
+        taught = ", ".join(w.chapters) or "project"
+        lines.append(f"| {w.number} | {w.title} | {taught} | {_hours(w.minutes)} |")
     lines += [f"| | **total** | | **{_hours(plan.minutes)}** ({plan.minutes} min) |", ""]
     lines += [
         "Times are computed by the course build: each chapter's own estimate, the code "
@@ -218,8 +219,11 @@ def plan_markdown(plan: CoursePlan) -> str:
     for w in plan.weeks:
         lines += [f"## Week {w.number}: {w.title}", "", "Objectives:", ""]
         lines += [f"- {o}" for o in w.objectives] + [""]
-        lines += [f"Chapters: {', '.join(w.chapters)}. Code exercises (auto-checked): "
-                  f"{', '.join(f'`{n}`' for n in w.exercises) or 'none'}.", ""]  # fmt: skip
+        if w.chapters:
+            lines += [f"Chapters: {', '.join(w.chapters)}. Code exercises (auto-checked): "
+                      f"{', '.join(f'`{n}`' for n in w.exercises) or 'none'}.", ""]  # fmt: skip
+        else:
+            lines += ["No new chapter: the week belongs to the project.", ""]
         graded = f" **Graded milestone: {w.graded}.**" if w.graded else ""
         lines += [f"Project: {w.project}.{graded}", "", "| item | minutes | computed as |"]
         lines += ["| --- | ---: | --- |"]
