@@ -140,19 +140,19 @@ def _resume(run: _Run, path: Path, data: Mapping[str, Any]) -> None:
     ckpt = read_checkpoint(path, device=run.config.train.device)
     if ckpt.get("kind") != "resume":
         raise CheckpointError("not a resumable checkpoint (kind 'resume' expected)", path=path)
-    if _resumable(ckpt["config"]) != _resumable(run.config.to_dict()):
-        raise CheckpointError(
-            "was written with a different config (only train.epochs and train.max_seconds "
-            "may change on resume)",
-            path=path,
-        )
     old = ckpt.get("data", {})
-    if old.get("fingerprint") != data.get("fingerprint"):
+    if old.get("fingerprint") != data.get("fingerprint"):  # first: other data changes widths
         raise CheckpointError(
             f"was trained on {old.get('spec') or 'other data'} ({old.get('n_sessions')} "
             f"train+dev sessions, fingerprint {str(old.get('fingerprint'))[:12]}); this run's "
             f"data is {data.get('spec')} ({data.get('n_sessions')} sessions, fingerprint "
             f"{str(data.get('fingerprint'))[:12]}): resume only on the same data",
+            path=path,
+        )
+    if _resumable(ckpt["config"]) != _resumable(run.config.to_dict()):
+        raise CheckpointError(
+            "was written with a different config (only train.epochs and train.max_seconds "
+            "may change on resume)",
             path=path,
         )
     resume = ckpt["extra"]["resume"]

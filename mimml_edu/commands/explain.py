@@ -66,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.ig_tolerance >= 0:
         raise ConfigError(f"--ig-tolerance must be >= 0, got {args.ig_tolerance}")
     set_threads(args.threads)
-    model, config, _, corpus = checkpoint_and_data(args.checkpoint, args.data, args.format)
+    model, config, _, corpus = checkpoint_and_data(
+        args.checkpoint, args.data, args.format, args.text_model
+    )
     sessions = corpus.sessions if args.split == "all" else corpus.split(args.split)
     sessions = sessions[: args.max_sessions]
     if not sessions:

@@ -13,11 +13,15 @@ An empty turn (no words, or only transcript markup) is masked, never embedded.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from mimml_edu.data.channels import TEXT_DIM, text_channel_names
+from mimml_edu.data.text_standin import hashing_text_embedding
 
 EXTRACTOR_NAME = "text-transformers"
 EXTRACTOR_VERSION = "1"
@@ -110,7 +114,7 @@ class TextEncoder:
         }
 
     def channel_names(self) -> list[str]:
-        return [f"emb_{i:03d}" for i in range(self.dim)]
+        return text_channel_names(self.dim)
 
     def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Embed each text.
@@ -145,3 +149,39 @@ class TextEncoder:
                     pooled = torch.nn.functional.normalize(pooled, dim=-1)
                 out[idx] = pooled.float().cpu().numpy()
         return out, mask
+
+
+class HashingTextEncoder:
+    """The hashed bag-of-words stand-in (:mod:`mimml_edu.data.text_standin`) with the
+    interface of :class:`TextEncoder`: it knows which words occur, nothing about meaning.
+    For fast runs and tests, never for a reported result."""
+
+    dim = TEXT_DIM
+    fingerprint = "hashing"
+
+    def settings(self) -> dict:
+        return {"model": self.fingerprint}
+
+    def channel_names(self) -> list[str]:
+        return text_channel_names(self.dim)
+
+    def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``(n, 384)`` float32 embeddings and the ``(n,)`` mask of non-empty texts."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        mask = np.array([bool(t.strip()) for t in texts], dtype=bool)
+        out = hashing_text_embedding(texts)
+        out[~mask] = 0.0
+        return out, mask
+
+
+@functools.lru_cache(maxsize=4)
+def load_text_encoder(name: str) -> TextEncoder | HashingTextEncoder:
+    """The encoder of a ``--text-model`` value, loaded once per process.
+
+    Args:
+        name: ``"minilm"`` (the shipped all-MiniLM-L6-v2), ``"hashing"`` (the stand-in)
+            or a local model folder.
+    """
+    if name == "hashing":
+        return HashingTextEncoder()
+    return TextEncoder(model_path=None if name == "minilm" else name)
