@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
     "analysis": 5,
     "explain": 6,
     "pretrained": 6,
+    "reproduce": 6,
     "plots": 7,
     "widgets": 8,
     "exercises": 9,

@@ -100,7 +100,7 @@ def write_daicwoz_corpus(
     sizes: Mapping[str, tuple[int, int]] = DAICWOZ_SIZES,
     duration_s: tuple[float, float] = (30.0, 50.0),
     pace: float = 0.35,
-    signal: float = 0.6,
+    signal: float = 0.25,
     leak: float = 0.8,
     as_zip: bool = False,
     jobs: int = 1,
@@ -142,10 +142,10 @@ def write_daicwoz_corpus(
         dep = r["phq_score"] >= 10
         asked = rng.random() < (leak if dep else leak / 10)
         style = "none" if pid in (451, 458, 480) else ("prompt_id" if pid >= 363 else "plain")
+        offset = DAICWOZ_TIME_OFFSETS.get(str(pid), 0.0)  # the media start that much later
         calls.append(dict(
-            root=root, participant_id=pid, duration_s=float(rng.uniform(*duration_s)),
-            seed=seed * 1000 + i, ellie_style=style,
-            media_offset_s=DAICWOZ_TIME_OFFSETS.get(str(pid), 0.0), as_zip=as_zip,
+            root=root, participant_id=pid, duration_s=offset + float(rng.uniform(*duration_s)),
+            seed=seed * 1000 + i, ellie_style=style, media_offset_s=offset, as_zip=as_zip,
             landmarks=False, signal=signal * _severity(r["phq_score"]), pace=pace,
             followups={"diagnosed_d": LEAK_LINE} if asked else None,
         ))  # fmt: skip
@@ -162,7 +162,7 @@ def write_edaic_corpus(
     sizes: Mapping[str, tuple[int, int]] = EDAIC_SIZES,
     duration_s: tuple[float, float] = (30.0, 50.0),
     pace: float = 0.35,
-    signal: float = 0.6,
+    signal: float = 0.25,
     jobs: int = 1,
 ) -> Path:
     """Write a synthetic corpus in the E-DAIC layout (arguments as

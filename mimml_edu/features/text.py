@@ -185,3 +185,39 @@ def load_text_encoder(name: str) -> TextEncoder | HashingTextEncoder:
     if name == "hashing":
         return HashingTextEncoder()
     return TextEncoder(model_path=None if name == "minilm" else name)
+
+
+def save_random_encoder(
+    folder: str | Path, words: Sequence[str], *, hidden_size: int = 32, seed: int = 0
+) -> Path:
+    """Save a tiny **random, untrained** BERT and a word-level tokenizer to ``folder``.
+
+    A stand-in for a real local encoder (say a Chinese or Spanish one you downloaded) in
+    tests and demonstrations: it loads like any transformers folder, offline, in well
+    under a second, and its embeddings mean nothing.
+
+    Args:
+        folder: where to save (created).  words: the vocabulary (other words become
+            ``[UNK]``).  hidden_size: the embedding width.  seed: of the random weights.
+    Returns:
+        ``folder``.
+    """
+    import torch
+    from transformers import BertConfig, BertModel, BertTokenizer
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    vocab = folder / "vocab.txt"
+    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *words]) + "\n")
+    BertTokenizer(vocab_file=str(vocab)).save_pretrained(folder)
+    torch.manual_seed(seed)
+    config = BertConfig(
+        vocab_size=len(words) + 5,
+        hidden_size=hidden_size,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=37,
+        max_position_embeddings=64,
+    )
+    BertModel(config).save_pretrained(folder)
+    return folder
