@@ -74,7 +74,11 @@ def summarize_runs(runs, splits: Sequence[str], *, n_boot: int) -> dict:
         for i, sid in enumerate(windows[0].session_id):
             rows.setdefault(sid, []).append(i)
         window[split] = _aggregate(windows, [np.array(rows[sid]) for sid in ids], n_boot)
-        window[split]["n_windows"] = len(windows[0].session_id)
+        window[split].update(  # n counts sessions at both levels
+            n=session[split]["n"],
+            n_depressed=session[split]["n_depressed"],
+            n_windows=len(windows[0].session_id),
+        )
         gender[split] = {}
         for code, name in GENDERS.items():
             keep = np.flatnonzero(sessions[0].gender == code)
