@@ -152,8 +152,9 @@ class Corpus:
             if c["n_depressed"] and c["n_not_depressed"]:
                 continue
             unlabelled = f", {c['n_unlabelled']} unlabelled" if c["n_unlabelled"] else ""
+            n = c["n_sessions"]
             raise CorpusError(
-                f"{self.spec}: the {name} split has {c['n_sessions']} sessions "
+                f"{self.spec}: the {name} split has {n} session{'s' * (n != 1)} "
                 f"({c['n_depressed']} depressed, {c['n_not_depressed']} not depressed"
                 f"{unlabelled}): {why}"
             )

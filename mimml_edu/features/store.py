@@ -42,7 +42,7 @@ def save_session(session: Session, folder: str | Path) -> Path:
         "channel_names": session.channel_names,
         "meta": session.meta,
     }
-    arrays = {"info": np.array(json.dumps(info))}
+    arrays = {"info": np.array(json.dumps(info, default=_plain))}
     for m in MODALITIES:
         arrays[f"features_{m}"] = session.features[m]
         arrays[f"mask_{m}"] = session.masks[m]
@@ -58,6 +58,13 @@ def save_session(session: Session, folder: str | Path) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _plain(value):
+    """numpy values in ``meta`` as JSON (arrays become lists)."""
+    if isinstance(value, np.ndarray | np.generic):
+        return value.tolist()
+    raise TypeError(f"meta value of type {type(value).__name__} cannot be stored")
 
 
 def load_session(path: str | Path) -> Session:
