@@ -87,6 +87,18 @@ def _package_answers() -> dict:
     from mimml_edu.objectives import mi
     from mimml_edu.objectives.mimml_loss import class_weights, cpc_term
     from mimml_edu.objectives.multitask import generate_labels, momentum_update
+    from mimml_edu.reproduce.summary import baselines, possible_accuracies
+
+    def nearest_accuracies(n, target):
+        near = possible_accuracies(n, 0, target=target)["nearest_accuracy"]
+        return near["below"], near["above"]
+
+    def majority_baseline(train, test):
+        from mimml_edu.exercises.ch11 import _sessions
+
+        rows = {"test": [(y, None, None) for y in test]}
+        got = baselines(_sessions(train), rows)["majority_class"]["test"]
+        return got["accuracy"], got["balanced_accuracy"]
 
     def sessions(prob, ids):
         zeros = np.zeros(len(ids))
@@ -110,6 +122,8 @@ def _package_answers() -> dict:
         "session_probability": sessions,
         "shapley": shapley_from_values,
         "turn_scores": turn_scores,
+        "nearest_accuracies": nearest_accuracies,
+        "majority_baseline": majority_baseline,
     }
 
 

@@ -219,5 +219,13 @@ def save_random_encoder(
         intermediate_size=37,
         max_position_embeddings=64,
     )
-    BertModel(config).save_pretrained(folder)
+    from transformers.utils import logging as hf_logging
+
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # no "Writing model shards" bar for a tiny model
+    try:
+        BertModel(config).save_pretrained(folder)
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
     return folder
