@@ -94,6 +94,10 @@ def bench_reproduce(seeds: int, cores: set[int], tmp: Path) -> dict:
 
 
 def corpus_of_copies(tmp: Path, copies: int) -> Path:
+    """``copies`` copies of the raw sessions; copy c's transcript times move by c ms, so
+    that every copy is its own cache entry (the cache is keyed by content and turns)."""
+    import pandas as pd
+
     folder = tmp / f"raw_x{copies}"
     lines = ["session_id,phq_score,binary,gender,split"]
     rows = (RAW / "labels.csv").read_text().splitlines()[1:]
@@ -101,6 +105,9 @@ def corpus_of_copies(tmp: Path, copies: int) -> Path:
         for row in rows:
             sid = row.split(",")[0]
             shutil.copytree(RAW / sid, folder / f"{sid}_{c}")
+            transcript = pd.read_csv(RAW / sid / "transcript.csv", keep_default_na=False)
+            transcript[["start_time", "stop_time"]] += c / 1000
+            transcript.to_csv(folder / f"{sid}_{c}" / "transcript.csv", index=False)
             lines.append(",".join([f"{sid}_{c}", *row.split(",")[1:]]))
     (folder / "labels.csv").write_text("\n".join(lines) + "\n")
     return folder
