@@ -39,24 +39,8 @@ from mimml_edu.data.batch import MODALITIES, Session
 from mimml_edu.data.report import ReadReport
 from mimml_edu.data.splits import SPLITS, assign_splits
 from mimml_edu.data.synthetic_spec import parse_synthetic, synthetic_spec
-from mimml_edu.data.text_models import TEXT_MODEL_NAMES, canonical_text_model, text_embedder
+from mimml_edu.data.text_models import canonical_text_model, text_embedder
 from mimml_edu.errors import ConfigError, CorpusError, CorpusNotFoundError
-
-__all__ = [
-    "FEATURES_MARKER",
-    "FORMATS",
-    "TEXT_MODEL_NAMES",
-    "Corpus",
-    "CorpusFormat",
-    "canonical_text_model",
-    "detect_format",
-    "fingerprint",
-    "load_corpus",
-    "parse_synthetic",
-    "register_format",
-    "synthetic_spec",
-    "text_embedder",
-]
 
 #: format -> module that registers its loader when imported (readers above the data layer).
 PLUGINS: dict[str, str] = {
@@ -271,13 +255,17 @@ def _load_daicwoz(path: Path, *, text_model=None, include_interviewer=None, **op
     from mimml_edu.data.daicwoz import read_daicwoz
 
     kwargs = _reader_kwargs(text_model, include_interviewer)
-    return read_daicwoz(path, on_error="skip", **kwargs, **options)
+    report = read_daicwoz(path, on_error="skip", **kwargs, **options)
+    report.notes["text_model"] = text_model or "hashing"
+    return report
 
 
 def _load_edaic(path: Path, *, text_model=None, **options) -> ReadReport:
     from mimml_edu.data.edaic import read_edaic
 
-    return read_edaic(path, on_error="skip", **_reader_kwargs(text_model, None), **options)
+    report = read_edaic(path, on_error="skip", **_reader_kwargs(text_model, None), **options)
+    report.notes["text_model"] = text_model or "hashing"
+    return report
 
 
 # the order is the order of detection: an extracted folder also holds a labels.csv
@@ -384,6 +372,9 @@ def load_corpus(
         raise
     except (ValueError, OSError) as err:
         raise CorpusError(f"{name} reader, {path}: {err}") from None
+    recorded = report.notes.get("text_model")  # the reader's own, when none was given
+    if recorded and "text_model" in fmt.options and "text_model" not in given:
+        given["text_model"] = recorded
     sessions = list(report.sessions)
     try:
         assign_splits(sessions, seed=split_seed)  # keeps official splits

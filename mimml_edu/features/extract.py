@@ -331,6 +331,7 @@ def read_recordings(
     cache = default_cache_dir() if cache_dir is None else cache_dir
     raw = read_sessions(folders, labels, jobs=jobs, cache_dir=cache, **options)
     report = ReadReport(sessions=raw.sessions, corpus="recordings")
+    report.notes["text_model"] = text_model or "minilm"
     kept = {s.session_id for s in raw.sessions}
     for failure in raw.failures:
         if failure.session_id in kept:
