@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from cli_testing import here, one_line_error, result
 from conftest import ROOT
 
 from mimml_edu.checkpoints import check_data
@@ -21,21 +22,6 @@ from mimml_edu.features.store import save_session, write_marker
 
 RAW = ROOT / "data_samples" / "raw"
 SMALL = "model: {d_proj: 8, d_h: 8, d_z: 16}\ntrain: {epochs: 1, k: 8}\n"
-
-
-def here(capsys, *args) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def one_line(result, *needles) -> str:
-    code, out, err = result
-    assert code == 2, out + err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("mimml-edu: error: "), err
-    assert all(n in lines[0] for n in needles), lines[0]
-    return lines[0]
 
 
 def features_folder(path, sessions, *, labels: str | None = None, **marker):
@@ -165,37 +151,37 @@ def test_checkpoint_and_data_mismatches_on_the_command_line(trained, tmp_path, c
         tmp_path / "wide",
         [other_widths(s, {"text": 384, "audio": 175, "video": 130}) for s in sessions],
     )
-    one_line(here(capsys, "evaluate", "--checkpoint", ckpt, "--data", wide),
+    one_line_error(here(capsys, "evaluate", "--checkpoint", ckpt, "--data", wide),
              "trained on synthetic:n=30,seed=2 with feature widths",
              f"features:{wide.resolve()} has feature widths", "'audio': 175")  # fmt: skip
     renamed = features_folder(
         tmp_path / "renamed",
         [other_widths(s, {"text": 384, "audio": 74, "video": 38}) for s in sessions],
     )
-    one_line(
+    one_line_error(
         here(capsys, "explain", "--checkpoint", ckpt, "--data", renamed),
         "text channels",
         "'emb_000'",
         "'text_0'",
         "same width, other features",
     )
-    one_line(here(capsys, "evaluate", "--checkpoint", ckpt, "--data", "synthetic:n=30",
+    one_line_error(here(capsys, "evaluate", "--checkpoint", ckpt, "--data", "synthetic:n=30",
                   "--text-model", "hashing"), "do not apply")  # fmt: skip
-    code, out, _ = here(capsys, "evaluate", "--checkpoint", ckpt, "--n-boot", 0)
+    code, out, _ = result(capsys, "evaluate", "--checkpoint", ckpt, "--n-boot", 0)
     assert code == 0 and "trained on synthetic:n=30,seed=2" in out  # its own corpus
 
 
-def test_resume_on_other_data_is_one_line(trained, capsys):
+def test_resume_on_other_data_is_one_line_error(trained, capsys):
     run = ("train", "--config", trained / "small.yaml", "--out", trained / "run", "--quiet")
-    one_line(
+    one_line_error(
         here(capsys, *run, "--data", "synthetic:n=30,seed=4", "--resume"),
         "last.pt",
         "was trained on synthetic:n=30,seed=2",
         "this run's data is synthetic:n=30,seed=4",
         "resume only on the same data",
     )
-    one_line(
+    one_line_error(
         here(capsys, *run, "--data", shipped_daicwoz(), "--resume"),
         "the train split has 2 sessions (2 depressed, 0 not depressed)",
     )
-    one_line(here(capsys, *run, "--threads", "0"), "--threads must be a whole number >= 1")
+    one_line_error(here(capsys, *run, "--threads", "0"), "--threads must be a whole number >= 1")

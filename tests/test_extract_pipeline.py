@@ -10,6 +10,7 @@ import shutil
 
 import numpy as np
 import pytest
+from cli_testing import here, one_line_error, result
 from conftest import ROOT
 
 from mimml_edu.cli import main
@@ -27,20 +28,6 @@ COPIES = {
     "c01": ("s01", 4, "dev"), "c02": ("s02", 18, "dev"), "c03": ("s03", 1, "dev"),
     "d01": ("s01", 11, "test"), "d02": ("s02", 6, "test"), "d03": ("s03", 0, "test"),
 }  # fmt: skip
-
-
-def here(capsys, *args) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def one_line(result, *needles) -> None:
-    code, out, err = result
-    assert code == 2, out + err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("mimml-edu: error: "), err
-    assert all(n in lines[0] for n in needles), lines[0]
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +57,7 @@ def test_extract_writes_a_corpus_every_command_reads(workspace, capsys):
     assert marker["text_model"] == str((workspace / "encoder").resolve())
     assert marker["feature_widths"] == {"text": 32, "audio": 175, "video": 130}
     assert (features / "labels.csv").read_text() == (workspace / "corpus/labels.csv").read_text()
-    code, out, _ = here(capsys, "inspect", features, "--json")
+    code, out, _ = result(capsys, "inspect", features, "--json")
     summary = json.loads(out)
     assert code == 0 and summary["corpus"] == "features" and summary["n_sessions"] == 12
     assert {s: (v["n_sessions"], v["n_depressed"]) for s, v in summary["splits"].items()} == {
@@ -79,7 +66,7 @@ def test_extract_writes_a_corpus_every_command_reads(workspace, capsys):
 
 def test_parallel_extraction_equals_one_process(workspace, capsys):
     out = workspace / "serial"
-    code, text, _ = here(capsys, "extract", RAW, "--out", out, "--jobs", 1, "--max-fps", 3,
+    code, text, _ = result(capsys, "extract", RAW, "--out", out, "--jobs", 1, "--max-fps", 3,
                          "--text-model", workspace / "encoder", "--json")  # fmt: skip
     assert code == 0 and json.loads(text)["cache"]["hits"] == 0  # a cache of its own
     for copy in ("a01", "b02", "d03"):  # copies of s01, s02, s03
@@ -92,38 +79,38 @@ def test_parallel_extraction_equals_one_process(workspace, capsys):
 
 def test_extract_train_evaluate_explain(workspace, capsys):
     features, run = workspace / "features", workspace / "run"
-    code, out, err = here(capsys, "train", "--config", workspace / "tiny.yaml", "--out", run,
+    code, out, err = result(capsys, "train", "--config", workspace / "tiny.yaml", "--out", run,
                           "--data", features, "--n-boot", 20, "--json", "--quiet")  # fmt: skip
     assert code == 0, err
     trained = json.loads(out)
     assert trained["data"] == f"features:{features.resolve()}" and trained["split"] == "test"
-    code, out, err = here(capsys, "evaluate", "--checkpoint", run / "best.pt", "--n-boot", 20,
+    code, out, err = result(capsys, "evaluate", "--checkpoint", run / "best.pt", "--n-boot", 20,
                           "--json")  # fmt: skip
     assert code == 0, err
     evaluated = json.loads(out)
     assert evaluated["data"] == trained["data"] and evaluated["n_sessions"] == 3
     assert evaluated["accuracy"] == trained["accuracy"]  # same model, same data
-    code, out, err = here(capsys, "explain", "--checkpoint", run / "best.pt", "--max-sessions",
+    code, out, err = result(capsys, "explain", "--checkpoint", run / "best.pt", "--max-sessions",
                           2, "--n-steps", 4, "--ig-tolerance", 0, "--json")  # fmt: skip
     assert code == 0, err
     explained = json.loads(out)
     assert explained["n_sessions"] == 2 and set(explained["shapley_mean"]) == {
         "text", "audio", "video"}  # fmt: skip
-    one_line(
+    one_line_error(
         here(capsys, "evaluate", "--checkpoint", run / "best.pt", "--data", "synthetic:n=20"),
         "trained on features:",
         "'text': 32",
         "synthetic:n=20",
         "'text': 384",
     )
-    code, out, err = here(capsys, "reproduce", "recordings", "--root", features, "--seeds", 1,
+    code, out, err = result(capsys, "reproduce", "recordings", "--root", features, "--seeds", 1,
                           "--config", workspace / "tiny.yaml", "--n-boot", 10, "--out",
                           workspace / "reproduced", "--json", "--quiet")  # fmt: skip
     assert code == 0, err
     data = json.loads(out)
     assert data["protocol"]["corpus"] == "recordings" and data["session_level"]["test"]["n"] == 3
     assert "labels.csv" in data["protocol"]["splits_from"]
-    one_line(
+    one_line_error(
         here(
             capsys,
             "reproduce",
@@ -150,19 +137,20 @@ def test_on_the_fly_recordings_equal_the_extracted_folder(workspace, monkeypatch
 
 def test_extract_options_are_checked(workspace, tmp_path, capsys):
     run = ("extract", RAW, "--out", tmp_path / "out")
-    one_line(here(capsys, *run, "--max-fps", 0), "--max-fps must be a number > 0, got '0'")
-    one_line(here(capsys, *run, "--max-fps", "nan"), "--max-fps must be a finite number")
-    one_line(here(capsys, *run, "--jobs", 0), "--jobs must be a whole number >= 1, got '0'")
-    one_line(here(capsys, *run, "--jobs", "two"), "--jobs must be a whole number")
+    one_line_error(here(capsys, *run, "--max-fps", 0), "--max-fps must be a number > 0, got '0'")
+    one_line_error(here(capsys, *run, "--max-fps", "nan"), "--max-fps must be a finite number")
+    one_line_error(here(capsys, *run, "--jobs", 0), "--jobs must be a whole number >= 1, got '0'")
+    one_line_error(here(capsys, *run, "--jobs", "two"), "--jobs must be a whole number")
     (tmp_path / "file").write_text("")
-    one_line(here(capsys, "extract", RAW, "--out", tmp_path / "file"), "an existing file")
-    one_line(here(capsys, "extract", RAW, "--out", RAW), "the corpus folder itself")
+    one_line_error(here(capsys, "extract", RAW, "--out", tmp_path / "file"), "an existing file")
+    one_line_error(here(capsys, "extract", RAW, "--out", RAW), "the corpus folder itself")
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "notes.txt").write_text("mine")
-    one_line(here(capsys, "extract", RAW, "--out", tmp_path / "busy"), f"no {FEATURES_MARKER}")
-    one_line(
+    busy = here(capsys, "extract", RAW, "--out", tmp_path / "busy")
+    one_line_error(busy, f"no {FEATURES_MARKER}")
+    one_line_error(
         here(capsys, "extract", tmp_path / "nowhere", "--out", tmp_path / "o"),
         "corpus folder not found",
     )
-    one_line(here(capsys, *run, "--text-model", tmp_path / "nope"), "--text-model")
+    one_line_error(here(capsys, *run, "--text-model", tmp_path / "nope"), "--text-model")
     assert not (tmp_path / "out").exists()  # nothing written for a bad request

@@ -14,9 +14,9 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from cli_testing import here, one_line_error
 from conftest import ROOT
 
-from mimml_edu.cli import main
 from mimml_edu.config import load_config
 from mimml_edu.data.corpora import load_corpus
 from mimml_edu.data.layouts import write_daicwoz_corpus, write_edaic_corpus
@@ -34,21 +34,6 @@ def cli(*args) -> subprocess.CompletedProcess:
         [sys.executable, "-m", "mimml_edu.cli", *map(str, args)],
         capture_output=True, text=True, cwd=ROOT,
     )  # fmt: skip
-
-
-def here(capsys, *args) -> subprocess.CompletedProcess:
-    """The command run in this process (no interpreter start-up), captured the same way."""
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return subprocess.CompletedProcess(args, code, captured.out, captured.err)
-
-
-def one_line_error(out: subprocess.CompletedProcess, *needles: str) -> str:
-    assert out.returncode == 2, out.stdout + out.stderr
-    lines = out.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("mimml-edu: error: "), out.stderr
-    assert all(n in lines[0] for n in needles), lines[0]
-    return lines[0]
 
 
 @pytest.fixture(scope="module")
@@ -220,7 +205,7 @@ def test_tiny_samples_clear_message_and_a_marked_demonstration(tiny_config, tmp_
         assert {r["demonstration"] for r in csv.DictReader(f)} == {"True"}
 
 
-def test_bad_requests_get_one_line(tmp_path, small_layout, capsys):
+def test_bad_requests_get_one_line_error(tmp_path, small_layout, capsys):
     root = shipped_daicwoz()
     run = ("reproduce", "daicwoz", "--root", root, "--out", tmp_path / "r")
     one_line_error(here(capsys, *run, "--seeds", 0), "--seeds must be a whole number >= 1")

@@ -13,36 +13,31 @@ breakdown and, optionally, the prompt-leakage contrast.
 Modules: :mod:`~mimml_edu.reproduce.protocol` (settings, splits, held-out labels),
 :mod:`~mimml_edu.reproduce.runs` (training per seed), :mod:`~mimml_edu.reproduce.summary`
 (the numbers), :mod:`~mimml_edu.reproduce.results` (a run end to end),
-:mod:`~mimml_edu.reproduce.report` (``results.md`` and ``results.csv``).
+:mod:`~mimml_edu.reproduce.report` (``results.md`` and ``results.csv``). Importing this
+package imports torch (the protocol trains models).
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from mimml_edu.reproduce.protocol import (
+    CORPORA,
+    PAPER_ACCURACY,
+    Protocol,
+    prepare,
+    with_interviewer_text,
+)
+from mimml_edu.reproduce.results import KEYS, Results, run_protocol
+from mimml_edu.reproduce.summary import baselines, possible_accuracies
 
-#: public name -> submodule that defines it (imported on first use)
-_EXPORTS = {
-    "CORPORA": "protocol",
-    "PAPER_ACCURACY": "protocol",
-    "Protocol": "protocol",
-    "prepare": "protocol",
-    "with_interviewer_text": "protocol",
-    "KEYS": "results",
-    "Results": "results",
-    "run_protocol": "results",
-    "baselines": "summary",
-    "possible_accuracies": "summary",
-}
-
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__all__ = [
+    "CORPORA",
+    "KEYS",
+    "PAPER_ACCURACY",
+    "Protocol",
+    "Results",
+    "baselines",
+    "possible_accuracies",
+    "prepare",
+    "run_protocol",
+    "with_interviewer_text",
+]
