@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from fractions import Fraction
@@ -51,7 +52,8 @@ def full_layout(tmp_path_factory):
         capture_output=True, text=True, cwd=ROOT,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
-    return root
+    yield root
+    shutil.rmtree(root)  # hundreds of MB
 
 
 @pytest.fixture(scope="module")
