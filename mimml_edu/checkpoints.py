@@ -17,8 +17,9 @@ pickled code is ever run). Keys:
 
 from __future__ import annotations
 
-import math
 import os
+import pickle
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -130,10 +131,20 @@ def read_checkpoint(path: str | Path, *, device: str | torch.device = "cpu") -> 
     path = Path(path)
     if not path.is_file():
         raise CheckpointNotFoundError("checkpoint not found", path=path)
+    if not zipfile.is_zipfile(path):
+        raise CheckpointError(
+            "not a readable checkpoint (not a file written by torch.save)", path=path
+        )
     try:
         ckpt = torch.load(path, map_location=device, weights_only=True)
-    except Exception as err:  # torch raises several types for corrupt or unsafe files
-        reason = " ".join(str(err).split())[:200]
+    except pickle.UnpicklingError:
+        raise CheckpointError(
+            "not a readable checkpoint: it holds objects other than tensors and plain data, "
+            "and loading those could run code (refused)",
+            path=path,
+        ) from None
+    except Exception as err:  # torch raises several types for damaged archives
+        reason = " ".join(str(err).split())[:160]
         raise CheckpointError(f"not a readable checkpoint ({reason})", path=path) from None
     if not isinstance(ckpt, dict) or "format" not in ckpt:
         raise CheckpointError("not a mimml-edu checkpoint (no format key)", path=path)
@@ -253,8 +264,3 @@ def _names(names: Sequence[str], i: int) -> str:
     """``names[i]`` in context: ``'x_0', 'y_0', ... (channel 3: 'AU04_r')``."""
     head = ", ".join(repr(n) for n in names[:2])
     return f"{head}, ... (channel {i}: {names[i]!r})"
-
-
-def history_is_finite(history: Mapping[str, Sequence[float]]) -> bool:
-    """Whether every recorded value is finite (a run that diverged is not)."""
-    return all(math.isfinite(v) for values in history.values() for v in values)
