@@ -100,8 +100,9 @@ AREAS: tuple[Area, ...] = (
         "training",
         "Training and evaluation",
         "Two-stage training with early stopping and checkpoints, session-level evaluation "
-        "with intervals, the chapters' measurements, pretrained checkpoints, and the "
-        "component-effect map (when each part of MIMML helps).",
+        "with intervals, the chapters' measurements, pretrained checkpoints, the "
+        "component-effect map (when each part of MIMML helps), and the paper's protocol on "
+        "DAIC-WOZ, E-DAIC or own recordings.",
         tuple(
             pattern
             for name in (
@@ -111,6 +112,7 @@ AREAS: tuple[Area, ...] = (
                 "analysis",
                 "pretrained",
                 "component_map",
+                "reproduce",
             )
             for pattern in _package(f"mimml_edu.{name}")
         ),

@@ -41,6 +41,7 @@ def data_record(
     *,
     format: str = "",
     split_seed: int | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What a checkpoint records about its training data.
 
@@ -48,8 +49,10 @@ def data_record(
         spec: the corpus spec (:mod:`mimml_edu.data.corpora`).
         sessions: the training and dev sessions (the fingerprint covers exactly these).
         format: the corpus format.  split_seed: the seed of the participant split.
+        options: the reader options the corpus was read with (``text_model``,
+            ``include_interviewer``), so that it can be read again the same way.
     Returns:
-        ``{"spec", "format", "feature_widths", "channel_names", "split_seed",
+        ``{"spec", "format", "options", "feature_widths", "channel_names", "split_seed",
         "fingerprint", "n_sessions"}``.
     """
     from mimml_edu.data.corpora import fingerprint
@@ -61,12 +64,27 @@ def data_record(
     return {
         "spec": spec,
         "format": format,
+        "options": dict(options or {}),
         "feature_widths": first.dims() if first is not None else {},
         "channel_names": names,
         "split_seed": split_seed,
         "fingerprint": fingerprint(sessions),
         "n_sessions": len(sessions),
     }
+
+
+def corpus_record(corpus, sessions: Sequence[Session] | None = None) -> dict[str, Any]:
+    """:func:`data_record` of a :class:`~mimml_edu.data.corpora.Corpus` (default: its
+    train and dev sessions)."""
+    if sessions is None:
+        sessions = [s for s in corpus.sessions if s.split in ("train", "dev")]
+    return data_record(
+        corpus.spec,
+        sessions,
+        format=corpus.format,
+        split_seed=corpus.split_seed,
+        options=corpus.options,
+    )
 
 
 def save_atomic(obj: Mapping[str, Any], path: str | Path) -> Path:
@@ -188,23 +206,61 @@ def check_data(
     widths: Mapping[str, int],
     where: str = "checkpoint",
     config: Config | None = None,
+    channel_names: Mapping[str, Sequence[str]] | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> None:
     """Stop with a clear message when a checkpoint's model cannot read this data.
+
+    Three checks, each naming the checkpoint's data and this data: the feature widths of
+    the modalities the model uses, their channel names (same widths, other features: an
+    E-DAIC model on DAIC-WOZ features, an extractor of another version), and the text
+    encoder (two encoders of the same width give unrelated embeddings).
 
     Args:
         ckpt: the checkpoint dict.  spec: the data's corpus spec.  widths: its feature
         widths.  where: the checkpoint's path, for the message.  config: its config (read
-        from ``ckpt`` when None).
+        from ``ckpt`` when None).  channel_names: the data's channel names (not checked
+        when None or when the checkpoint records none).  options: the data's reader
+        options (``text_model`` is compared when both sides name one).
     Raises:
-        CheckpointError naming the checkpoint's data and widths and this data's.
+        CheckpointError naming what differs, on both sides.
     """
     config = config or Config.from_dict(ckpt["config"], where=where)
-    want = {m: int(config.model.input_dims[m]) for m in config.model.modalities}
-    got = {m: int(widths[m]) for m in config.model.modalities}
+    record = ckpt.get("data", {}) or {}
+    trained = record.get("spec") or "unknown data"
+    used = config.model.modalities
+    want = {m: int(config.model.input_dims[m]) for m in used}
+    got = {m: int(widths[m]) for m in used}
     if want != got:
-        trained = ckpt.get("data", {}).get("spec") or "unknown data"
         raise CheckpointError(
             f"the model was trained on {trained} with feature widths {want}; "
             f"{spec} has feature widths {got}",
             path=where,
         )
+    recorded = record.get("channel_names") or {}
+    for m in used:
+        if not channel_names or m not in recorded or m not in channel_names:
+            continue
+        a, b = list(recorded[m]), list(channel_names[m])
+        if a != b:
+            i = next(i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)
+            raise CheckpointError(
+                f"the model was trained on {trained}, whose {m} channels are "
+                f"{_names(a, i)}; {spec} has {m} channels {_names(b, i)} (same width, "
+                "other features)",
+                path=where,
+            )
+    mine = (record.get("options") or {}).get("text_model")
+    theirs = (options or {}).get("text_model")
+    if "text" in used and mine and theirs and mine != theirs:
+        raise CheckpointError(
+            f"the model was trained on {trained} with text model {mine!r}; {spec} was read "
+            f"with text model {theirs!r}",
+            path=where,
+        )
+
+
+def _names(names: Sequence[str], i: int) -> str:
+    """``names[i]`` in context: ``'x_0', 'y_0', ... (channel 3: 'AU04_r')``."""
+    head = ", ".join(repr(n) for n in names[:2])
+    return f"{head}, ... (channel {i}: {names[i]!r})"

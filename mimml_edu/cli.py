@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "inspect": ("inspect", "show what a corpus reader finds in a folder (DAIC-WOZ, E-DAIC, ...)"),
     "extract": ("extract", "extract per-turn audio, video and text features from raw media"),
     "explain": ("explain", "Captum attributions of a checkpoint, checked against ground truth"),
+    "reproduce": ("reproduce", "the paper's protocol on DAIC-WOZ, E-DAIC or own recordings"),
 }
 
 

@@ -162,22 +162,43 @@ def bootstrap(
     Returns:
         metric -> (low, high, resamples where it was defined).
     """
+    groups = [np.array([i]) for i in range(len(p.prob))]
+    return seed_bootstrap([p], groups, n_boot=n_boot, seed=seed, level=level)
+
+
+def seed_bootstrap(
+    per_seed: Sequence[Predictions],
+    groups: Sequence[np.ndarray],
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> dict[str, tuple[float, float, int]]:
+    """Percentile interval of each metric's mean over several models, resampling groups.
+
+    Each resample draws groups with replacement (the same draw for every model) and
+    averages the metric over the models; a resample where the metric is undefined for
+    any model is skipped.
+
+    Args:
+        per_seed: one set of predictions per model (seed), the same items in the same
+            order.
+        groups: the rows of each resampled unit (a session: its row at session level,
+            all its windows' rows at window level).
+        n_boot: resamples.  seed: of the resampling.  level: of the interval.
+    Returns:
+        metric -> (low, high, resamples where it was defined).
+    """
     rng = np.random.default_rng(seed)
-    n = len(p.prob)
     draws: dict[str, list[float]] = {m: [] for m in METRICS}
     for _ in range(n_boot):
-        i = rng.integers(0, n, n)
-        sample = Predictions(
-            [p.session_id[j] for j in i],
-            p.prob[i],
-            p.phq_pred[i],
-            p.label[i],
-            p.phq[i],
-            p.gender[i],
-        )
-        for name, value in compute_metrics(sample).items():
-            if name in draws and not math.isnan(value):
-                draws[name].append(value)
+        pick = rng.integers(0, len(groups), len(groups))
+        rows = np.concatenate([groups[i] for i in pick])
+        values = [compute_metrics(subset(p, rows)) for p in per_seed]
+        for name in METRICS:
+            column = [v[name] for v in values]
+            if not any(math.isnan(x) for x in column):
+                draws[name].append(float(np.mean(column)))
     tail = (1 - level) / 2 * 100
     out = {}
     for name, values in draws.items():
@@ -187,6 +208,13 @@ def bootstrap(
         else:
             out[name] = (math.nan, math.nan, 0)
     return out
+
+
+def subset(p: Predictions, rows: np.ndarray) -> Predictions:
+    """The predictions of items ``rows`` (integer indices, repeats allowed)."""
+    ids = [p.session_id[j] for j in rows]
+    return Predictions(ids, p.prob[rows], p.phq_pred[rows], p.label[rows], p.phq[rows],
+                       p.gender[rows])  # fmt: skip
 
 
 @dataclass
@@ -209,13 +237,13 @@ class Evaluation:
 
     def to_dict(self) -> dict:
         """Plain JSON-able dict: session-level metric keys at the top level."""
-        out: dict = {name: _clean(v) for name, v in self.metrics.items()}
+        out: dict = {name: json_ready(v) for name, v in self.metrics.items()}
         out["n_sessions"] = len(self.sessions.prob)
         out["n_depressed"] = int((self.sessions.label == 1).sum())
-        out["by_gender"] = {g: _clean(v) for g, v in self.by_gender.items()}
-        out["window_level"] = _clean(self.window_level)
+        out["by_gender"] = {g: json_ready(v) for g, v in self.by_gender.items()}
+        out["window_level"] = json_ready(self.window_level)
         out["bootstrap_resamples"] = self.n_boot
-        out.update(_clean(self.extra))
+        out.update(json_ready(self.extra))
         return out
 
     def table(self, *, oracle: dict[str, float] | None = None) -> str:
@@ -321,7 +349,7 @@ def evaluate_predictions(windows: Predictions, *, n_boot: int = 1000, seed: int 
     for code, name in ((0, "female"), (1, "male")):
         keep = sessions.gender == code
         if keep.any():
-            by_gender[name] = compute_metrics(_subset(sessions, keep))
+            by_gender[name] = compute_metrics(subset(sessions, np.flatnonzero(keep)))
     return Evaluation(metrics, by_gender, compute_metrics(windows), sessions, n_boot)
 
 
@@ -330,20 +358,19 @@ def binary_label(phq: float) -> int:
     return int(phq >= PHQ8_THRESHOLD)
 
 
-def _subset(p: Predictions, keep: np.ndarray) -> Predictions:
-    ids = [s for s, k in zip(p.session_id, keep, strict=True) if k]
-    return Predictions(
-        ids, p.prob[keep], p.phq_pred[keep], p.label[keep], p.phq[keep], p.gender[keep]
-    )
-
-
 def _or(value, default):
     return default if value is None else value
 
 
-def _clean(value):
+def json_ready(value):
+    """A value made valid JSON: NaN and infinities become None, numpy scalars Python
+    numbers, tuples lists; dicts (keys as strings) and lists are converted throughout."""
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, float) and math.isnan(value):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    if hasattr(value, "item") and not hasattr(value, "__len__"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return value

@@ -140,19 +140,19 @@ def _resume(run: _Run, path: Path, data: Mapping[str, Any]) -> None:
     ckpt = read_checkpoint(path, device=run.config.train.device)
     if ckpt.get("kind") != "resume":
         raise CheckpointError("not a resumable checkpoint (kind 'resume' expected)", path=path)
-    if _resumable(ckpt["config"]) != _resumable(run.config.to_dict()):
-        raise CheckpointError(
-            "was written with a different config (only train.epochs and train.max_seconds "
-            "may change on resume)",
-            path=path,
-        )
     old = ckpt.get("data", {})
-    if old.get("fingerprint") != data.get("fingerprint"):
+    if old.get("fingerprint") != data.get("fingerprint"):  # first: other data changes widths
         raise CheckpointError(
             f"was trained on {old.get('spec') or 'other data'} ({old.get('n_sessions')} "
             f"train+dev sessions, fingerprint {str(old.get('fingerprint'))[:12]}); this run's "
             f"data is {data.get('spec')} ({data.get('n_sessions')} sessions, fingerprint "
             f"{str(data.get('fingerprint'))[:12]}): resume only on the same data",
+            path=path,
+        )
+    if _resumable(ckpt["config"]) != _resumable(run.config.to_dict()):
+        raise CheckpointError(
+            "was written with a different config (only train.epochs and train.max_seconds "
+            "may change on resume)",
             path=path,
         )
     resume = ckpt["extra"]["resume"]
@@ -261,7 +261,7 @@ def _epoch(run: _Run, epoch: int, dev: Sequence[Session]) -> tuple[str | None, b
     for key, value in record.items():
         run.history.setdefault(key, []).append(float(value))
     state["epoch"] = epoch
-    improved = f1 > state["best_f1"] + 1e-9
+    improved = state.get("keep_last", False) or f1 > state["best_f1"] + 1e-9
     if improved:
         state.update(best_f1=f1, best_epoch=epoch, bad_epochs=0)
         run.best_state = copy.deepcopy(run.model.state_dict())
@@ -314,6 +314,7 @@ def fit(
     data: Mapping[str, Any] | None = None,
     extra: Mapping[str, Any] | None = None,
     keep_label_snapshots: bool = False,
+    model_selection: str = "dev_macro_f1",
 ) -> FitResult:
     """Train MIMML (or a baseline) with two stages per epoch.
 
@@ -331,6 +332,7 @@ def fit(
             dev sessions given here, without a corpus spec).
         extra: plain data stored in both checkpoints under ``"extra"``.
         keep_label_snapshots: keep the generated unimodal labels after each epoch.
+        model_selection: ``"dev_macro_f1"`` or ``"last_epoch"`` (no early stopping; tiny demos).
     Returns:
         :class:`FitResult`.
     """
@@ -340,8 +342,9 @@ def fit(
     tc = config.train
     if not train_sessions or not dev_sessions:
         raise ValueError("fit needs at least one training and one dev session")
+    keep_last = {"dev_macro_f1": False, "last_epoch": True}[model_selection]
     dev_labels = {s.label for s in dev_sessions}
-    if not {0, 1} <= dev_labels:
+    if not keep_last and not {0, 1} <= dev_labels:
         raise ValueError(
             "early stopping uses the dev set's macro-F1, which needs depressed and "
             f"non-depressed dev sessions; dev labels are {sorted(dev_labels, key=str)}"
@@ -353,6 +356,7 @@ def fit(
     out_dir = Path(out_dir) if out_dir is not None else None
     if resume and out_dir is not None and (out_dir / "last.pt").is_file():
         _resume(run, out_dir / "last.pt", data)
+    run.state["keep_last"] = keep_last
     snapshots: dict[str, list[torch.Tensor]] = {}
     stopped = "max epochs"
     bar = tqdm(range(run.state["epoch"] + 1, tc.epochs + 1), disable=not progress, desc="fit")
@@ -372,7 +376,7 @@ def fit(
         if callback is not None and callback(epoch, run.model, run.history):
             stopped = "stopped by callback"
             break
-        if state["bad_epochs"] >= tc.early_stopping:
+        if not keep_last and state["bad_epochs"] >= tc.early_stopping:
             stopped = "early stopping"
             break
         if tc.max_seconds and state["elapsed"] >= tc.max_seconds:

@@ -39,6 +39,7 @@ LAYERS: dict[str, int] = {
     "explain": 6,
     "pretrained": 6,
     "component_map": 6,
+    "reproduce": 6,
     "mi_lab": 7,
     "plots": 8,
     "widgets": 9,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mimml_edu.data.edaic import _rotation, parse_edaic_transcript, read_edaic
-from mimml_edu.data.samples import write_edaic_labels, write_edaic_session
+from mimml_edu.data.layouts import write_edaic_labels, write_edaic_session
 
 
 @pytest.fixture()

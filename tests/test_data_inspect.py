@@ -6,7 +6,8 @@ import json
 import subprocess
 import sys
 
-from mimml_edu.data.samples import shipped_daicwoz, write_edaic_labels, write_edaic_session
+from mimml_edu.data.layouts import write_edaic_labels, write_edaic_session
+from mimml_edu.data.samples import shipped_daicwoz
 
 
 def inspect(*args):

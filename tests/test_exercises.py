@@ -89,6 +89,18 @@ def _package_answers() -> dict:
     from mimml_edu.objectives import mi
     from mimml_edu.objectives.mimml_loss import class_weights, cpc_term
     from mimml_edu.objectives.multitask import generate_labels, momentum_update
+    from mimml_edu.reproduce.summary import baselines, possible_accuracies
+
+    def nearest_accuracies(n, target):
+        near = possible_accuracies(n, 0, target=target)["nearest_accuracy"]
+        return near["below"], near["above"]
+
+    def majority_baseline(train, test):
+        from mimml_edu.exercises.ch11 import _sessions
+
+        rows = {"test": [(y, None, None) for y in test]}
+        got = baselines(_sessions(train), rows)["majority_class"]["test"]
+        return got["accuracy"], got["balanced_accuracy"]
 
     def known_balanced_accuracy(labels, predictions):
         return balanced_accuracy(labels[labels >= 0], predictions[labels >= 0])
@@ -126,6 +138,8 @@ def _package_answers() -> dict:
         "turn_scores": turn_scores,
         "balanced_accuracy": known_balanced_accuracy,
         "macro_f1": macro_f1,
+        "nearest_accuracies": nearest_accuracies,
+        "majority_baseline": majority_baseline,
     }
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from transformers import BertConfig, BertModel, BertTokenizer
+from transformers import BertModel, BertTokenizer
 
-from mimml_edu.features.text import TextEncoder, model_fingerprint
+from mimml_edu.features.text import TextEncoder, model_fingerprint, save_random_encoder
 
 WORDS = "i am tired today not sleeping well the weather is fine we went running".split()
 
@@ -15,20 +15,7 @@ WORDS = "i am tired today not sleeping well the weather is fine we went running"
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory):
     """A random 1-layer BERT and a word-level tokenizer, saved to a folder: no download."""
-    folder = tmp_path_factory.mktemp("tiny_bert")
-    vocab = folder / "vocab.txt"
-    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]) + "\n")
-    BertTokenizer(vocab_file=str(vocab)).save_pretrained(folder)
-    torch.manual_seed(0)
-    config = BertConfig(
-        vocab_size=len(WORDS) + 5,
-        hidden_size=32,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=37,
-        max_position_embeddings=64,
-    )
-    BertModel(config).save_pretrained(folder)
+    folder = save_random_encoder(tmp_path_factory.mktemp("tiny_bert"), WORDS)
     return folder
 
 

@@ -2,8 +2,9 @@
 
 Prints accuracy, balanced accuracy, F1 of each class, macro-F1, AUROC and PHQ-8 MAE/RMSE
 at session level with bootstrap 95 % intervals, a gender breakdown, and window-level
-metrics labelled as such. ``--data`` defaults to the corpus the checkpoint was trained on;
-data with other feature widths than the model's stops with a message naming both.
+metrics labelled as such. ``--data`` defaults to the corpus the checkpoint was trained on
+(read with the same reader options); data with other feature widths, channel names or
+text model than the model's stops with a message naming both.
 """
 
 from __future__ import annotations
@@ -25,30 +26,47 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_threads_argument(parser)
 
 
-def checkpoint_and_data(checkpoint: str, spec: str | None, fmt: str | None):
-    """Load a checkpoint and its data (``spec``, else the data it was trained on), and
-    check that the model can read that data.
+def checkpoint_and_data(
+    checkpoint: str, spec: str | None, fmt: str | None, text_model: str | None = None
+):
+    """Load a checkpoint and its data (``spec``, else the data it was trained on, read with
+    the reader options it was trained with), and check that the model can read that data.
 
     Returns:
         (model, config, checkpoint dict, corpus).
+    Raises:
+        CheckpointError naming both sides when the data's feature widths, channel names or
+        text model differ from the model's.
     """
     from mimml_edu.checkpoints import check_data, load_checkpoint
     from mimml_edu.commands.common import load_data
     from mimml_edu.errors import CheckpointError
 
     model, config, ckpt = load_checkpoint(checkpoint)
-    spec = spec or ckpt.get("data", {}).get("spec")
-    if not spec:
-        raise CheckpointError(
-            "records no training data; name the data with --data", path=checkpoint
-        )
-    corpus = load_data(spec, fmt)
+    record = ckpt.get("data", {}) or {}
+    options = dict(record.get("options") or {})
+    if spec is None:
+        spec = record.get("spec")
+        if not spec:
+            raise CheckpointError(
+                "records no training data; name the data with --data", path=checkpoint
+            )
+        fmt = None
+    else:  # other data: read it the way the model was trained, unless told otherwise
+        options = {k: v for k, v in options.items() if k == "text_model"}
+        if spec == "synthetic" or spec.startswith("synthetic:"):
+            options = {}
+    if text_model is not None:
+        options["text_model"] = text_model
+    corpus = load_data(spec, fmt, split_seed=record.get("split_seed") or 0, **options)
     check_data(
         ckpt,
         spec=corpus.spec,
         widths=corpus.feature_widths(),
         where=str(checkpoint),
         config=config,
+        channel_names=corpus.channel_names(),
+        options=corpus.options,
     )
     return model, config, ckpt, corpus
 
@@ -59,7 +77,9 @@ def run(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     set_threads(args.threads)
-    model, config, ckpt, corpus = checkpoint_and_data(args.checkpoint, args.data, args.format)
+    model, config, ckpt, corpus = checkpoint_and_data(
+        args.checkpoint, args.data, args.format, args.text_model
+    )
     sessions = [s for s in corpus.split(args.split) if s.label is not None]
     if not sessions:
         raise CorpusError(f"--data {corpus.spec}: no labelled {args.split} sessions")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
 
 from mimml_edu.commands.common import add_data_arguments, add_threads_argument, set_threads
@@ -43,22 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_threads_argument(parser)
 
 
-def _clean(value):
-    """NaN and inf become None, numpy scalars become Python numbers (valid JSON)."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def run(args: argparse.Namespace) -> int:
     from mimml_edu.commands.evaluate import checkpoint_and_data
     from mimml_edu.errors import ConfigError, CorpusError
+    from mimml_edu.evaluate import json_ready
     from mimml_edu.explain import GroundTruth, explain_sessions
 
     if args.max_sessions < 1 or args.n_steps < 1:
@@ -66,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.ig_tolerance >= 0:
         raise ConfigError(f"--ig-tolerance must be >= 0, got {args.ig_tolerance}")
     set_threads(args.threads)
-    model, config, _, corpus = checkpoint_and_data(args.checkpoint, args.data, args.format)
+    model, config, _, corpus = checkpoint_and_data(
+        args.checkpoint, args.data, args.format, args.text_model
+    )
     sessions = corpus.sessions if args.split == "all" else corpus.split(args.split)
     sessions = sessions[: args.max_sessions]
     if not sessions:
@@ -100,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         summary["figures"] = _write_figures(result, Path(args.out))
     if args.json:
-        print(json.dumps(_clean(summary)))
+        print(json.dumps(json_ready(summary)))
     else:
         _print_summary(summary)
     return 0

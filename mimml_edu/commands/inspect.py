@@ -16,28 +16,36 @@ from pathlib import Path
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "path", help="corpus folder (or one XXX_P.zip / XXX_P folder), or a synthetic spec"
+        "path",
+        help="corpus folder (or one XXX_P.zip / XXX_P folder, or a folder written by "
+        "extract), FORMAT:FOLDER, or a synthetic spec",
     )
     parser.add_argument(
         "--format", default=None,
-        help="corpus layout: daicwoz, edaic, recordings (default: detected from the files)",
+        help="corpus layout: daicwoz, edaic, recordings, features (default: detected)",
     )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def summarize(spec: str, fmt: str | None) -> dict:
     """What the reader of ``spec`` finds, JSON-ready. Own recordings are scanned without
-    running the feature extractors (fast; ``extract`` runs them)."""
-    from mimml_edu.data.corpora import detect_format, load_corpus
+    running the feature extractors (fast; ``extract`` runs them); a folder written by
+    ``extract`` is read back with its labels and splits."""
+    from mimml_edu.data.corpora import FORMATS, PLUGINS, detect_format, load_corpus
 
     if spec == "synthetic" or spec.startswith("synthetic:"):
         return load_corpus(spec).report.to_dict()
-    fmt = fmt or detect_format(Path(spec))
+    head, sep, rest = spec.partition(":")
+    if sep and head in {*FORMATS, *PLUGINS} and len(head) > 1:
+        fmt, path = head, rest
+    else:
+        path = spec
+        fmt = fmt or detect_format(Path(spec))
     if fmt == "recordings":
         from mimml_edu.data.recordings import scan_recordings
 
-        return scan_recordings(spec)
-    return load_corpus(spec, format=fmt).report.to_dict()
+        return scan_recordings(path)
+    return load_corpus(path, format=fmt).report.to_dict()
 
 
 def format_text(summary: dict) -> str:

@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mimml_edu.checkpoints import data_record
+    from mimml_edu.checkpoints import corpus_record
     from mimml_edu.commands.common import load_data
     from mimml_edu.config import load_config, save_config
     from mimml_edu.errors import CorpusError
@@ -40,18 +40,21 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     set_threads(args.threads)
     config = load_config(args.config)
-    corpus = load_data(args.data, args.format)
+    corpus = load_data(args.data, args.format, text_model=args.text_model)
     train, dev, test = (corpus.split(s) for s in ("train", "dev", "test"))
     if not train or not dev:
         counts = {s: len(corpus.split(s)) for s in ("train", "dev", "test")}
         raise CorpusError(
             f"--data {corpus.spec}: training needs train and dev sessions; found {counts}"
         )
+    corpus.check_classes(
+        ("train", "dev"),
+        why="training needs depressed and non-depressed sessions in train, and in dev for "
+        "early stopping on its macro-F1",
+    )
     config.model.input_dims = corpus.feature_widths()  # the data decides the input widths
     out = Path(args.out)
-    data = data_record(
-        corpus.spec, [*train, *dev], format=corpus.format, split_seed=corpus.split_seed
-    )
+    data = corpus_record(corpus, [*train, *dev])
     save_config(config, out / "config.yaml")
     result = fit(
         config,

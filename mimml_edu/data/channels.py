@@ -70,6 +70,14 @@ DIMS: dict[str, int] = {m: len(c) for m, c in CHANNELS.items()}
 assert DIMS == {"text": 384, "audio": 74, "video": 38}, DIMS
 
 
-def channel_names() -> dict[str, list[str]]:
-    """A fresh ``modality -> list of channel names`` dict (for :class:`Session`)."""
-    return {m: list(c) for m, c in CHANNELS.items()}
+def text_channel_names(dim: int = TEXT_DIM) -> list[str]:
+    """``emb_000`` ... for a text embedding of width ``dim``."""
+    return [f"emb_{i:03d}" for i in range(dim)]
+
+
+def channel_names(*, text_dim: int = TEXT_DIM) -> dict[str, list[str]]:
+    """A fresh ``modality -> list of channel names`` dict (for :class:`Session`); the text
+    channels for an embedding of width ``text_dim`` (another encoder than MiniLM's)."""
+    names = {m: list(c) for m, c in CHANNELS.items()}
+    names["text"] = text_channel_names(text_dim)
+    return names

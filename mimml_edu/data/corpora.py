@@ -4,16 +4,24 @@ A **corpus spec** is a string every command understands:
 
 - ``synthetic`` or ``synthetic:n=189,seed=0,tau=0.8,strength.audio=0.5,n_turns=20-30``:
   the synthetic teaching corpus (:func:`~mimml_edu.data.synthetic.make_corpus`) with any
-  of its knobs (:class:`~mimml_edu.data.generator.SyntheticConfig`; a mapping knob per
-  modality as ``knob.modality=value``, a range as ``lo-hi``).
+  of its knobs (:mod:`mimml_edu.data.synthetic_spec`).
 - a folder path: read with the reader of its format, detected from the files inside
-  (:func:`detect_format`) or named: ``daicwoz:PATH``, ``edaic:PATH``, ``recordings:PATH``.
+  (:func:`detect_format`) or named: ``daicwoz:PATH``, ``edaic:PATH``, ``recordings:PATH``
+  (raw media, extracted on the fly with the feature cache) or ``features:PATH`` (a folder
+  written by ``mimml-edu extract``, recognised by its :data:`FEATURES_MARKER` file).
+
+Two reader options are understood across formats and recorded with the corpus (a
+checkpoint keeps them, so its corpus can be read again the same way): ``text_model``
+(``"hashing"``, the hashed bag-of-words stand-in; ``"minilm"``, the shipped
+all-MiniLM-L6-v2; or a local transformers model folder) and ``include_interviewer``
+(DAIC-WOZ: the interviewer's lines in front of each turn).
 
 :func:`load_corpus` returns a :class:`Corpus`: the sessions with their splits, what the
-reader reported, and (synthetic only) the oracle. :data:`FORMATS` is the registry: each
-format has a detector and a loader. The raw-recordings loader runs the feature extractors,
-which live above the data layer, so it is registered by :mod:`mimml_edu.features.corpus`
-(imported on first use through :data:`PLUGINS`) rather than imported here.
+reader reported, the options, and (synthetic only) the oracle. :data:`FORMATS` is the
+registry: each format has a detector and a loader. Loaders that run code above the data
+layer (the feature extractors, the stored feature files, the text encoders) are
+registered by the modules of :data:`PLUGINS` and :data:`TEXT_PLUGIN`, imported on first
+use, rather than imported here.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +38,18 @@ import numpy as np
 from mimml_edu.data.batch import MODALITIES, Session
 from mimml_edu.data.report import ReadReport
 from mimml_edu.data.splits import SPLITS, assign_splits
-from mimml_edu.errors import CorpusError, CorpusNotFoundError
+from mimml_edu.data.synthetic_spec import parse_synthetic, synthetic_spec
+from mimml_edu.data.text_models import canonical_text_model, text_embedder
+from mimml_edu.errors import ConfigError, CorpusError, CorpusNotFoundError
 
 #: format -> module that registers its loader when imported (readers above the data layer).
-PLUGINS: dict[str, str] = {"recordings": "mimml_edu.features.corpus"}
+PLUGINS: dict[str, str] = {
+    "recordings": "mimml_edu.features.extract",
+    "features": "mimml_edu.features.store",
+}
+
+#: The file ``mimml-edu extract`` writes into a features folder (how it is recognised).
+FEATURES_MARKER = "mimml-features.json"
 
 
 @dataclass
@@ -46,12 +62,15 @@ class CorpusFormat:
         detect: ``path -> bool``, whether a folder looks like this format (None: never
             detected, only named).
         load: ``(path, **options) -> ReadReport`` reading every session.
+        options: which of the common options (``text_model``, ``include_interviewer``)
+            its loader takes.
     """
 
     name: str
     description: str
     detect: Callable[[Path], bool] | None
     load: Callable[..., ReadReport] | None = None
+    options: tuple[str, ...] = ("text_model",)
 
 
 FORMATS: dict[str, CorpusFormat] = {}
@@ -68,14 +87,17 @@ class Corpus:
 
     Attributes:
         spec: the canonical spec (``synthetic:...`` with every knob given, or
-            ``format:absolute path``); loading it again gives the same sessions.
-        format: ``synthetic``, ``daicwoz``, ``edaic``, ``recordings``, ...
+            ``format:absolute path``); loading it again with ``options`` gives the same
+            sessions.
+        format: ``synthetic``, ``daicwoz``, ``edaic``, ``recordings``, ``features``.
         sessions: every usable session, each with its ``split``.
         report: what the reader found (skipped sessions, warnings, disagreements).
         synthetic: the :class:`~mimml_edu.data.synthetic.SyntheticCorpus` (oracle, ground
             truth) for synthetic specs, else None.
         split_seed: the seed of the participant-level split (corpora without official
             splits).
+        options: the common reader options it was read with (``text_model``,
+            ``include_interviewer``; only those given).
     """
 
     spec: str
@@ -84,12 +106,42 @@ class Corpus:
     report: ReadReport = field(default_factory=ReadReport)
     synthetic: Any = None
     split_seed: int = 0
+    options: dict[str, Any] = field(default_factory=dict)
 
     def split(self, name: str) -> list[Session]:
         """The sessions of one split."""
         if name not in SPLITS:
             raise CorpusError(f"unknown split {name!r}; expected one of {SPLITS}")
         return [s for s in self.sessions if s.split == name]
+
+    def class_counts(self, name: str) -> dict[str, int]:
+        """``{"n_sessions", "n_depressed", "n_not_depressed", "n_unlabelled"}`` of a split."""
+        labels = [s.label for s in self.split(name)]
+        return {
+            "n_sessions": len(labels),
+            "n_depressed": labels.count(1),
+            "n_not_depressed": labels.count(0),
+            "n_unlabelled": labels.count(None),
+        }
+
+    def check_classes(self, splits: Iterable[str], *, why: str) -> None:
+        """Raise :class:`CorpusError` naming the first split without both classes.
+
+        Args:
+            splits: the splits that need depressed and non-depressed sessions.
+            why: what needs them (ends the message).
+        """
+        for name in splits:
+            c = self.class_counts(name)
+            if c["n_depressed"] and c["n_not_depressed"]:
+                continue
+            unlabelled = f", {c['n_unlabelled']} unlabelled" if c["n_unlabelled"] else ""
+            n = c["n_sessions"]
+            raise CorpusError(
+                f"{self.spec}: the {name} split has {n} session{'s' * (n != 1)} "
+                f"({c['n_depressed']} depressed, {c['n_not_depressed']} not depressed"
+                f"{unlabelled}): {why}"
+            )
 
     def feature_widths(self) -> dict[str, int]:
         """modality -> feature width (the same for every session of a corpus)."""
@@ -148,87 +200,6 @@ def fingerprint(sessions: Iterable[Session]) -> str:
 
 
 # ------------------------------------------------------------------ synthetic specs
-def _knob_value(name: str, text: str, default: Any, spec: str) -> Any:
-    """Parse one knob value with the type of its default."""
-    try:
-        if isinstance(default, bool):
-            if text.lower() not in ("true", "false"):
-                raise ValueError
-            return text.lower() == "true"
-        if isinstance(default, int):
-            return int(text)
-        if isinstance(default, float):
-            return float(text)
-        if isinstance(default, tuple):
-            parts = text.split("-")
-            return tuple(type(default[0])(p) for p in parts)
-        if isinstance(default, str):
-            return text
-    except ValueError:
-        pass
-    raise CorpusError(
-        f"--data {spec!r}: {name}={text!r} is not a {type(default).__name__}"
-        + (" (write lo-hi)" if isinstance(default, tuple) else "")
-    )
-
-
-def parse_synthetic(spec: str) -> tuple[int, int, dict[str, Any]]:
-    """``synthetic[:n=N,seed=S,knob=value,...]`` -> (n_sessions, seed, knobs).
-
-    Raises:
-        CorpusError naming the knob that is unknown or malformed.
-    """
-    from mimml_edu.data.generator import SyntheticConfig
-
-    head, _, rest = spec.partition(":")
-    if head != "synthetic":
-        raise CorpusError(f"--data {spec!r}: not a synthetic spec")
-    defaults = SyntheticConfig()
-    known = {f.name for f in fields(SyntheticConfig)} - {"n_sessions"}
-    n, seed, knobs = 189, 0, {}
-    for item in filter(None, (p.strip() for p in rest.split(","))):
-        key, eq, value = item.partition("=")
-        key, value = key.strip(), value.strip()
-        if not eq or not value:
-            raise CorpusError(f"--data {spec!r}: expected knob=value, found {item!r}")
-        if key in ("n", "seed"):
-            parsed = _knob_value(key, value, 0, spec)
-            if key == "n" and parsed < 1:
-                raise CorpusError(f"--data {spec!r}: n must be >= 1, got {parsed}")
-            n, seed = (parsed, seed) if key == "n" else (n, parsed)
-            continue
-        name, _, modality = key.partition(".")
-        if name not in known:
-            names = ", ".join(["n", "seed", *sorted(known)])
-            raise CorpusError(f"--data {spec!r}: unknown knob {name!r}; known: {names}")
-        default = getattr(defaults, name)
-        if modality:
-            if not hasattr(default, "keys") or modality not in MODALITIES:
-                raise CorpusError(f"--data {spec!r}: {key!r} is not a per-modality knob")
-            knobs.setdefault(name, {})[modality] = _knob_value(key, value, 0.0, spec)
-        elif hasattr(default, "keys"):
-            raise CorpusError(f"--data {spec!r}: give {name} per modality, e.g. {name}.audio=0.5")
-        else:
-            knobs[name] = _knob_value(key, value, default, spec)
-    return n, seed, knobs
-
-
-def synthetic_spec(n_sessions: int = 189, seed: int = 0, **knobs: Any) -> str:
-    """The canonical spec string of a synthetic corpus (knobs sorted, mappings flattened)."""
-    parts = [f"n={n_sessions}", f"seed={seed}"]
-    for name in sorted(knobs):
-        value = knobs[name]
-        if hasattr(value, "items"):
-            parts += [f"{name}.{m}={value[m]:g}" for m in MODALITIES if m in value]
-        elif isinstance(value, tuple):
-            parts.append(f"{name}={'-'.join(str(v) for v in value)}")
-        elif isinstance(value, bool):
-            parts.append(f"{name}={str(value).lower()}")
-        else:
-            parts.append(f"{name}={value:g}" if isinstance(value, float) else f"{name}={value}")
-    return "synthetic:" + ",".join(parts)
-
-
 def _load_synthetic(spec: str) -> Corpus:
     from mimml_edu.data.synthetic import make_corpus
 
@@ -249,6 +220,10 @@ def _load_synthetic(spec: str) -> Corpus:
 
 
 # ------------------------------------------------------------------ folder formats
+def _is_features(path: Path) -> bool:
+    return path.is_dir() and (path / FEATURES_MARKER).is_file()
+
+
 def _is_daicwoz(path: Path) -> bool:
     if path.suffix.lower() == ".zip" or any(path.glob("*_P.zip")):
         return True
@@ -267,20 +242,37 @@ def _is_recordings(path: Path) -> bool:
     return (path / "labels.csv").is_file() or any(path.glob("*/transcript.csv"))
 
 
-def _load_daicwoz(path: Path, **options) -> ReadReport:
+def _reader_kwargs(text_model: str | None, include_interviewer: bool | None) -> dict:
+    kwargs: dict[str, Any] = {}
+    if text_model is not None:
+        kwargs["text_embedder"] = text_embedder(text_model)
+    if include_interviewer is not None:
+        kwargs["include_interviewer"] = include_interviewer
+    return kwargs
+
+
+def _load_daicwoz(path: Path, *, text_model=None, include_interviewer=None, **options):
     from mimml_edu.data.daicwoz import read_daicwoz
 
-    return read_daicwoz(path, on_error="skip", **options)
+    kwargs = _reader_kwargs(text_model, include_interviewer)
+    report = read_daicwoz(path, on_error="skip", **kwargs, **options)
+    report.notes["text_model"] = text_model or "hashing"
+    return report
 
 
-def _load_edaic(path: Path, **options) -> ReadReport:
+def _load_edaic(path: Path, *, text_model=None, **options) -> ReadReport:
     from mimml_edu.data.edaic import read_edaic
 
-    return read_edaic(path, on_error="skip", **options)
+    report = read_edaic(path, on_error="skip", **_reader_kwargs(text_model, None), **options)
+    report.notes["text_model"] = text_model or "hashing"
+    return report
 
 
+# the order is the order of detection: an extracted folder also holds a labels.csv
+register_format(CorpusFormat("features", "a folder written by mimml-edu extract "
+                             f"(SESSION_ID.npz + {FEATURES_MARKER})", _is_features))  # fmt: skip
 register_format(CorpusFormat("daicwoz", "DAIC-WOZ (AVEC 2017): XXX_P.zip or XXX_P/", _is_daicwoz,
-                             _load_daicwoz))  # fmt: skip
+                             _load_daicwoz, ("text_model", "include_interviewer")))  # fmt: skip
 register_format(CorpusFormat("edaic", "E-DAIC (AVEC 2019): XXX_P/ with features/", _is_edaic,
                              _load_edaic))  # fmt: skip
 register_format(CorpusFormat("recordings", "own recordings: SESSION/audio.wav, video.mp4, "
@@ -316,7 +308,19 @@ def _format(name: str) -> CorpusFormat:
     return FORMATS[name]
 
 
-def load_corpus(spec: str, *, format: str | None = None, split_seed: int = 0, **options) -> Corpus:
+def _is_synthetic(spec: str) -> bool:
+    return spec == "synthetic" or spec.startswith("synthetic:")
+
+
+def load_corpus(
+    spec: str,
+    *,
+    format: str | None = None,
+    split_seed: int = 0,
+    text_model: str | Path | None = None,
+    include_interviewer: bool | None = None,
+    **options,
+) -> Corpus:
     """Read the sessions that a corpus spec names.
 
     Args:
@@ -324,17 +328,25 @@ def load_corpus(spec: str, *, format: str | None = None, split_seed: int = 0, **
         format: the folder's format when the spec is a bare path (default: detected).
         split_seed: seed of the participant-level split of sessions that have no official
             split (stratified by label; train/dev/test in DAIC-WOZ's proportions).
-        **options: keyword arguments of the format's reader (e.g. ``text_embedder``,
-            ``include_interviewer`` for DAIC-WOZ).
+        text_model: ``hashing``, ``minilm`` or a model folder (default: the format's own:
+            the stand-in for DAIC-WOZ and E-DAIC, all-MiniLM-L6-v2 for own recordings,
+            the one recorded for a features folder).
+        include_interviewer: DAIC-WOZ only: the interviewer's lines in front of each turn.
+        **options: other keyword arguments of the format's reader (not recorded).
     Returns:
         :class:`Corpus`.
     Raises:
-        CorpusError for a malformed spec, an unknown format or an unreadable folder.
+        CorpusError for a malformed spec, an unknown format, an option the format does
+        not take or an unreadable folder; ConfigError for an unknown text model.
     """
     spec = str(spec).strip()
-    if spec == "synthetic" or spec.startswith("synthetic:"):
-        if options:
-            raise CorpusError(f"--data {spec!r}: reader options {sorted(options)} do not apply")
+    text_model = canonical_text_model(text_model)
+    given = {"text_model": text_model, "include_interviewer": include_interviewer}
+    given = {k: v for k, v in given.items() if v is not None}
+    if _is_synthetic(spec):
+        if options or given:
+            names = sorted({*options, *given})
+            raise CorpusError(f"--data {spec!r}: reader options {names} do not apply")
         return _load_synthetic(spec)
     head, sep, rest = spec.partition(":")
     if sep and head in {*FORMATS, *PLUGINS} and len(head) > 1:
@@ -347,18 +359,32 @@ def load_corpus(spec: str, *, format: str | None = None, split_seed: int = 0, **
     fmt = _format(name)
     if fmt.load is None:
         raise CorpusError(f"format {name!r} has no reader registered")
+    for key in given:
+        if key not in fmt.options:
+            takes = [f.name for f in FORMATS.values() if key in f.options]
+            raise CorpusError(
+                f"--data {spec!r}: {key} does not apply to {name} corpora "
+                f"(only to {', '.join(takes)})"
+            )
     try:
-        report = fmt.load(path, **options)
-    except CorpusError:
+        report = fmt.load(path, **given, **options)
+    except (CorpusError, ConfigError):
         raise
     except (ValueError, OSError) as err:
         raise CorpusError(f"{name} reader, {path}: {err}") from None
+    recorded = report.notes.get("text_model")  # the reader's own, when none was given
+    if recorded and "text_model" in fmt.options and "text_model" not in given:
+        given["text_model"] = recorded
     sessions = list(report.sessions)
-    assign_splits(sessions, seed=split_seed)  # keeps official splits
+    try:
+        assign_splits(sessions, seed=split_seed)  # keeps official splits
+    except ValueError as err:
+        raise CorpusError(f"--data {spec!r}: {err}") from None
     return Corpus(
         spec=f"{name}:{path.resolve()}",
         format=name,
         sessions=sessions,
         report=report,
         split_seed=split_seed,
+        options=given,
     )

@@ -258,7 +258,7 @@ def read_daicwoz_session(
         split=labels.split if labels else None,
         turn_times=spans,
         turn_text=[t.text for t in turns],
-        channel_names=channel_names(),
+        channel_names=channel_names(text_dim=features["text"].shape[1]),
         meta={
             "source": str(path),
             "corpus": "daicwoz",

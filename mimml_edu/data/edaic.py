@@ -27,7 +27,14 @@ from pathlib import Path
 import numpy as np
 
 from mimml_edu.data.batch import MODALITIES, Session
-from mimml_edu.data.channels import AU_INTENSITY, AU_PRESENCE, DIMS, TEXT_COLUMNS, VIDEO_COLUMNS
+from mimml_edu.data.channels import (
+    AU_INTENSITY,
+    AU_PRESENCE,
+    DIMS,
+    TEXT_COLUMNS,
+    VIDEO_COLUMNS,
+    text_channel_names,
+)
 from mimml_edu.data.labels import EDAIC_LABEL_FILES, LabelRow, read_labels
 from mimml_edu.data.report import ReadReport
 from mimml_edu.data.tables import Source, read_text, select_columns
@@ -157,6 +164,7 @@ def read_edaic_session(
             features["text"], masks["text"] = embed_texts(
                 text_embedder, texts, where=f"session {pid}"
             )
+            names["text"] = text_channel_names(features["text"].shape[1])
         if source.find(f"{pid}_OpenFace2.1.0_Pose_gaze_AUs.csv") is None:
             report.warnings.append(f"session {pid}: no OpenFace file; video marked missing")
         else:

@@ -9,6 +9,9 @@ Public API:
   16 kHz wav, COVAREP, FORMANT and the CLNF files, with the real headers and separators.
 - :func:`write_daicwoz_labels` the four AVEC 2017 label files in their exact formats.
 
+A whole corpus in either layout, with a planted signal, is :mod:`mimml_edu.data.layouts`
+(E-DAIC's session writer lives there too).
+
 Everything here is synthetic (random numbers shaped like the real files); nothing comes
 from a participant. ``data_samples/make_daicwoz_samples.py`` calls these with fixed seeds;
 ``bench/data.py`` writes a full-length (15 minute) session to time the reader.
@@ -72,28 +75,51 @@ def shipped_daicwoz() -> Path:
     return samples_dir("daicwoz")
 
 
-def _transcript(rng, duration, style, t0):
-    """Rows (start, stop, speaker, value) and the participant speech spans."""
+#: Words that replace answer words in proportion to a session's ``signal`` (> 0: low
+#: mood, < 0: good mood): the text side of a planted signal.
+MOOD_WORDS = {
+    1: ("tired", "sad", "hopeless", "alone", "exhausted", "worthless", "empty", "crying"),
+    -1: ("great", "happy", "fun", "excited", "good", "relaxed", "friends", "enjoy"),
+}
+
+
+def _transcript(rng, duration, style, t0, *, pace=1.0, signal=0.0, followups=None, seed=0):
+    """Rows (start, stop, speaker, value) and the participant speech spans.
+
+    ``pace`` scales every duration (smaller: more, shorter turns); ``signal`` swaps answer
+    words for :data:`MOOD_WORDS` (drawn from a generator of their own, so that 0 changes
+    nothing); ``followups`` maps a question key to the interviewer's line after the answer.
+    """
+    mood = np.random.default_rng([seed, 7])
+    share = min(0.6, 0.3 * abs(signal))
     rows, spans, t, q = [], [], t0, 0
     while t < duration - 5:
         key, text = ELLIE_QUESTIONS[q % len(ELLIE_QUESTIONS)]
         q += 1
         if style != "none":
-            stop = t + rng.uniform(1.0, 2.0)
+            stop = t + rng.uniform(1.0, 2.0) * pace
             value = f"{key} ({text})" if style == "prompt_id" else text
             rows.append((t, stop, "Ellie", value))
-            t = stop + rng.uniform(0.2, 0.6)
+            t = stop + rng.uniform(0.2, 0.6) * pace
         for _ in range(int(rng.integers(1, 3))):
-            length = rng.uniform(0.8, 2.5)
+            length = rng.uniform(0.8, 2.5) * pace
             stop = min(t + length, duration - 1)
-            words = list(rng.choice(ANSWER_WORDS, size=max(1, int(length * 2.2))))
+            words = list(rng.choice(ANSWER_WORDS, size=max(1, int(length / pace * 2.2))))
+            if share:
+                pool = MOOD_WORDS[1 if signal > 0 else -1]
+                words = [str(mood.choice(pool)) if mood.random() < share else w for w in words]
             if rng.random() < 0.3:
                 words.insert(int(rng.integers(0, len(words) + 1)), str(rng.choice(MARKUP)))
             value = "" if rng.random() < 0.04 else " ".join(words)
             rows.append((t, stop, "Participant", value))
             spans.append((t, stop))
-            t = stop + rng.uniform(0.2, 0.6)
-        t += rng.uniform(0.2, 0.6)
+            t = stop + rng.uniform(0.2, 0.6) * pace
+        if style != "none" and followups and key in followups:
+            line = followups[key]
+            line = f"{key}_f ({line})" if style == "prompt_id" else line
+            rows.append((t, t + 1.0, "Ellie", line))
+            t += 1.2
+        t += rng.uniform(0.2, 0.6) * pace
     return rows, spans
 
 
@@ -148,6 +174,9 @@ def write_daicwoz_session(
     media_offset_s: float = 0.0,
     as_zip: bool = True,
     landmarks: bool = True,
+    signal: float = 0.0,
+    pace: float = 1.0,
+    followups: dict[str, str] | None = None,
 ) -> Path:
     """Write one synthetic session in the DAIC-WOZ layout.
 
@@ -163,6 +192,12 @@ def write_daicwoz_session(
         as_zip: write ``XXX_P.zip`` (like the download) instead of a ``XXX_P/`` folder.
         landmarks: also write the 2-D and 3-D landmark files (large; off for benchmarks
             that do not read them).
+        signal: a planted cue of severity (0: none, the shipped samples): positive values
+            lower F0, smiles (AU06, AU12) and gaze, raise AU15, and put low-mood words in
+            the answers; negative values the opposite (scaled by the value).
+        pace: scales the transcript's durations (0.5: twice as many, shorter turns).
+        followups: question key -> the interviewer's line after that answer (how the
+            interviewer's prompts come to depend on the participant's answers).
     Returns:
         the path of the zip or folder.
     """
@@ -171,7 +206,10 @@ def write_daicwoz_session(
     rng = np.random.default_rng(seed)
     pid = str(participant_id)
     t0 = float(rng.uniform(6.0, max(7.0, min(20.0, 0.15 * duration_s))))
-    rows, spans = _transcript(rng, duration_s - media_offset_s, ellie_style, t0)
+    rows, spans = _transcript(
+        rng, duration_s - media_offset_s, ellie_style, t0, pace=pace, signal=signal,
+        followups=followups, seed=seed,
+    )  # fmt: skip
     media_spans = [(a + media_offset_s, b + media_offset_s) for a, b in spans]
     files: dict[str, bytes] = {}
     lines = ["start_time\tstop_time\tspeaker\tvalue"]
@@ -182,6 +220,8 @@ def write_daicwoz_session(
     t_audio = np.arange(n_audio) / 100.0
     speaking = _speaking(t_audio, media_spans)
     covarep = _covarep(rng, n_audio, speaking)
+    if signal:
+        covarep[:, 0] = np.where(covarep[:, 1] == 1, covarep[:, 0] - 12.0 * signal, 0.0)
     text = _fmt_rows(covarep, "%.4g", ",")
     files[f"{pid}_COVAREP.csv"] = text.encode()
     formant = np.where(speaking[:, None], [500, 1500, 2500, 3500, 4500], 0.0)
@@ -219,13 +259,18 @@ def write_daicwoz_session(
         body = _fmt_rows(np.column_stack([head, values]), "%.4g", ", ")
         files[f"{pid}_{name}"] = (header + "\n" + body).encode()
 
-    aus_r = np.clip(_clnf_block(rng, n_video, AU_INTENSITY, 0.6, 0.4) + 0.8 * talk, 0, 5)
+    aus_r = _clnf_block(rng, n_video, AU_INTENSITY, 0.6, 0.4) + 0.8 * talk
+    if signal:
+        for name, size in (("AU06_r", -0.4), ("AU12_r", -0.6), ("AU15_r", 0.4)):
+            aus_r[:, AU_INTENSITY.index(name)] += size * signal
+    aus_r = np.clip(aus_r, 0, 5)
     aus_c = (rng.random((n_video, len(AU_PRESENCE))) < 0.3).astype(float)
     clnf("CLNF_AUs.txt", [*AU_INTENSITY, *AU_PRESENCE], np.column_stack([aus_r, aus_c]))
     pose = np.array([10.0, 20.0, 600.0, 0.1, 0.0, 0.0])
     pose = pose + _smooth(rng, n_video, 6, 1.0) * [5, 5, 20, 0.05, 0.05, 0.03]
     clnf("CLNF_pose.txt", ["Tx", "Ty", "Tz", "Rx", "Ry", "Rz"], pose)
     gaze = np.tile([0.0, 0.1, -1.0], 4) + _smooth(rng, n_video, 12, 0.05)
+    gaze[:, 1::3] += 0.06 * signal  # y of each gaze vector: looking down
     clnf("CLNF_gaze.txt", list(GAZE_COLUMNS), gaze)
     if landmarks:
         xy = np.concatenate([300 + 40 * rng.random(68), 200 + 50 * rng.random(68)])
@@ -295,102 +340,4 @@ def write_daicwoz_labels(root: str | Path, rows: list[dict]) -> list[Path]:
     write("full_test_split.csv", "Participant_ID,PHQ_Binary,PHQ_Score,Gender",
           [f"{r['participant_id']},{r['binary']},{int(r['phq_score'])},{r['gender']}"
            for r in test], "\n")  # fmt: skip
-    return out
-
-
-#: OpenFace 2.1 columns written by :func:`write_edaic_session` (a subset of the real file's
-#: columns, in its order; readers select columns by name).
-OPENFACE_COLUMNS: tuple[str, ...] = (
-    "frame", "timestamp", "confidence", "success",
-    "gaze_0_x", "gaze_0_y", "gaze_0_z", "gaze_1_x", "gaze_1_y", "gaze_1_z",
-    "gaze_angle_x", "gaze_angle_y",
-    "pose_Tx", "pose_Ty", "pose_Tz", "pose_Rx", "pose_Ry", "pose_Rz",
-    *AU_INTENSITY, *AU_PRESENCE,
-)  # fmt: skip
-EGEMAPS_COLUMNS: tuple[str, ...] = (
-    "Loudness_sma3", "alphaRatio_sma3", "hammarbergIndex_sma3", "slope0-500_sma3",
-    "slope500-1500_sma3", "spectralFlux_sma3", "mfcc1_sma3", "mfcc2_sma3", "mfcc3_sma3",
-    "mfcc4_sma3", "F0semitoneFrom27.5Hz_sma3nz", "jitterLocal_sma3nz", "shimmerLocaldB_sma3nz",
-    "HNRdBACF_sma3nz", "logRelF0-H1-H2_sma3nz", "logRelF0-H1-A3_sma3nz", "F1frequency_sma3nz",
-    "F1bandwidth_sma3nz", "F1amplitudeLogRelF0_sma3nz", "F2frequency_sma3nz",
-    "F2amplitudeLogRelF0_sma3nz", "F3frequency_sma3nz", "F3amplitudeLogRelF0_sma3nz",
-)  # fmt: skip
-MFCC_COLUMNS: tuple[str, ...] = tuple(
-    f"pcm_fftMag_mfcc{s}[{i}]" for s in ("", "_de", "_de_de") for i in range(13)
-)
-
-
-def write_edaic_session(
-    root: str | Path, participant_id: int, *, duration_s: float = 30.0, seed: int = 0
-) -> Path:
-    """Write one synthetic session in the E-DAIC layout (``XXX_P/`` with ``features/``).
-
-    The transcript has no speaker column and its rows are not in time order (like the
-    release); OpenFace at 30 Hz; eGeMAPS and MFCC (``;``-separated) at 100 Hz.
-
-    Returns:
-        the ``XXX_P`` folder.
-    """
-    rng = np.random.default_rng(seed)
-    pid = str(participant_id)
-    folder = Path(root) / f"{pid}_P"
-    (folder / "features").mkdir(parents=True, exist_ok=True)
-    rows, _ = _transcript(rng, duration_s, "none", float(rng.uniform(2.0, 6.0)))
-    order = rng.permutation(len(rows))
-    lines = ["Start_Time,End_Time,Text,Confidence"]
-    for i in order:
-        a, b, _, text = rows[i]
-        lines.append(f'{a:.1f},{b:.1f},"{text}",{rng.uniform(0.6, 1.0):.6f}')
-    (folder / f"{pid}_Transcript.csv").write_text("\n".join(lines) + "\n")
-    n_video = int(duration_s * 30)
-    stamp = np.arange(n_video) / 30.0
-    success = (rng.random(n_video) > 0.02).astype(float)
-    values = np.column_stack(
-        [
-            np.arange(1, n_video + 1), stamp, np.where(success == 1, 0.95, 0.0), success,
-            np.tile([0.0, 0.1, -1.0], 2) + _smooth(rng, n_video, 6, 0.05),
-            _smooth(rng, n_video, 2, 0.1),
-            [10.0, 20.0, 600.0, 0.1, 0.0, 0.0] + _smooth(rng, n_video, 6, 1.0) * 0.05,
-            np.clip(0.6 + _smooth(rng, n_video, len(AU_INTENSITY), 0.4), 0, 5),
-            (rng.random((n_video, len(AU_PRESENCE))) < 0.3).astype(float),
-        ]
-    )  # fmt: skip
-    header = ", ".join(OPENFACE_COLUMNS)
-    body = _fmt_rows(values, "%.4g", ", ")
-    (folder / "features" / f"{pid}_OpenFace2.1.0_Pose_gaze_AUs.csv").write_text(
-        header + "\n" + body
-    )
-    n_audio = int(duration_s * 100)
-    t = np.arange(n_audio) / 100.0
-    for kind, columns in (("egemaps", EGEMAPS_COLUMNS), ("mfcc", MFCC_COLUMNS)):
-        x = np.round(_smooth(rng, n_audio, len(columns), 1.0), 3)
-        lines = [";".join(["name", "frameTime", *columns])]
-        lines += [";".join(["'unknown'", f"{ti:.2f}", *(f"{v:g}" for v in row)])
-                  for ti, row in zip(t, x, strict=True)]  # fmt: skip
-        (folder / "features" / f"{pid}_OpenSMILE2.3.0_{kind}.csv").write_text(
-            "\n".join(lines) + "\n"
-        )
-    return folder
-
-
-def write_edaic_labels(root: str | Path, rows: list[dict]) -> list[Path]:
-    """Write ``train_split.csv``, ``dev_split.csv`` and ``test_split.csv`` (E-DAIC format).
-
-    Args:
-        rows: dicts with ``participant_id``, ``split``, ``phq_score``, ``binary``,
-            ``gender`` (a string such as ``"male "``: trailing spaces are a real quirk).
-    """
-    root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
-    head = "Participant_ID,Gender,PHQ_Binary,PHQ_Score,PCL-C (PTSD),PTSD Severity"
-    out = []
-    for split in ("train", "dev", "test"):
-        lines = [head] + [
-            f"{r['participant_id']},{r['gender']},{r['binary']},{int(r['phq_score'])},0,25"
-            for r in rows
-            if r["split"] == split
-        ]
-        path = root / f"{split}_split.csv"
-        path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
-        out.append(path)
     return out

@@ -63,7 +63,8 @@ def embed_texts(
         texts: N strings.
         where: the session, for messages.
     Returns:
-        (float32 ``(N, 384)``, bool ``(N,)`` True where the turn has words and an embedding).
+        (float32 ``(N, d)``, bool ``(N,)`` True where the turn has words and an embedding);
+        ``d`` is the embedder's ``dim`` attribute (a transformers encoder's width), else 384.
     """
     fn = embedder.encode if hasattr(embedder, "encode") else embedder
     result = fn(list(texts))
@@ -72,9 +73,10 @@ def embed_texts(
         result, extra = result
         mask &= np.asarray(extra, dtype=bool)
     emb = np.asarray(result, dtype=np.float32)
-    if emb.shape != (len(texts), TEXT_DIM):
+    width = int(getattr(embedder, "dim", TEXT_DIM))
+    if emb.shape != (len(texts), width):
         raise ValueError(
             f"{where}: the text embedder returned shape {emb.shape}, "
-            f"expected ({len(texts)}, {TEXT_DIM})"
+            f"expected ({len(texts)}, {width})"
         )
     return emb, mask

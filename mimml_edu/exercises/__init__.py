@@ -16,7 +16,8 @@ Modules: :mod:`~mimml_edu.exercises.ch01` (the task), :mod:`~mimml_edu.exercises
 (encoders), :mod:`~mimml_edu.exercises.ch05` (mutual information),
 :mod:`~mimml_edu.exercises.ch06` (MI for fusion), :mod:`~mimml_edu.exercises.ch07`
 (multi-task), :mod:`~mimml_edu.exercises.ch08` (MIMML), :mod:`~mimml_edu.exercises.ch09`
-(explanations), :mod:`~mimml_edu.exercises.ch10` (evaluating honestly).
+(explanations), :mod:`~mimml_edu.exercises.ch10` (evaluating honestly),
+:mod:`~mimml_edu.exercises.ch11` (the real corpora).
 """
 
 from __future__ import annotations
@@ -34,13 +35,14 @@ from mimml_edu.exercises import (
     ch08,
     ch09,
     ch10,
+    ch11,
     registry,
 )
 from mimml_edu.exercises.registry import TAG, Exercise, exercise_cells
 
 #: Every exercise of the book: name -> :class:`Exercise`, in chapter order.
 EXERCISES: dict[str, Exercise] = registry.collect(
-    [ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10]
+    [ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10, ch11]
 )
 
 

@@ -22,6 +22,18 @@ import numpy as np
 
 _file_hashes: dict[tuple[str, int, int], str] = {}
 
+#: The environment variable that moves the default cache folder.
+CACHE_ENV = "MIMML_EDU_CACHE"
+
+
+def default_cache_dir() -> Path:
+    """Where features extracted on the fly are cached: ``$MIMML_EDU_CACHE``, else
+    ``$XDG_CACHE_HOME/mimml-edu/features`` (``~/.cache/mimml-edu/features``)."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "mimml-edu" / "features"
+
 
 def file_sha256(path: str | Path) -> str:
     """SHA-256 of a file's content (memoised per path, size and modification time)."""

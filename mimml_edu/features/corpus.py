@@ -13,13 +13,12 @@ goes on, unless ``strict``.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from mimml_edu.data.batch import Session
-from mimml_edu.data.corpora import FORMATS, register_format
 from mimml_edu.data.recordings import (
     MEDIA_FILES,
     find_sessions,
@@ -27,7 +26,6 @@ from mimml_edu.data.recordings import (
     read_labels,
     read_transcript,
 )
-from mimml_edu.data.report import ReadReport
 from mimml_edu.errors import MediaError
 
 
@@ -68,6 +66,14 @@ class CorpusReport:
     cache_hits: int = 0
     cache_misses: int = 0
 
+    def add(self, session: Session | None, failures: list, hits: int, misses: int) -> None:
+        """Add one session's result (:meth:`RawCorpusReader.read_one`)."""
+        self.failures.extend(failures)
+        self.cache_hits += hits
+        self.cache_misses += misses
+        if session is not None:
+            self.sessions.append(session)
+
     def to_dict(self) -> dict:
         """A JSON-ready summary (what ``mimml-edu extract --json`` prints)."""
         widths = self.sessions[0].dims() if self.sessions else {}
@@ -88,7 +94,8 @@ class RawCorpusReader:
     """Builds Sessions from raw-media session folders with the three extractors.
 
     Args:
-        text_model: local transformers model folder (default all-MiniLM-L6-v2).
+        text_model: local transformers model folder (default all-MiniLM-L6-v2), or
+            ``"hashing"`` for the hashed bag-of-words stand-in (fast; not for results).
         text_encoder: an already loaded :class:`~mimml_edu.features.text.TextEncoder`
             (instead of ``text_model``).
         cache_dir: feature cache folder (None: no cache).
@@ -119,6 +126,8 @@ class RawCorpusReader:
         self.video_config = video_config or video.VideoConfig()
         if text_encoder is not None and text_model is not None:
             raise ValueError("give text_model or text_encoder, not both")
+        if text_encoder is None and text_model in ("hashing", "minilm"):
+            text_encoder = text.load_text_encoder(text_model)
         self.encoder = text_encoder or text.TextEncoder(model_path=text_model, device=device)
         self.cache = FeatureCache(cache_dir) if cache_dir is not None else None
         self.participant = participant
@@ -238,6 +247,28 @@ class RawCorpusReader:
         )
         return session, failures
 
+    def read_one(self, folder: str | Path, labels: dict | None = None) -> tuple:
+        """:meth:`read_session` that never stops the corpus: an unexpected error (a bug
+        or a crash inside a media library) becomes a failure of that session.
+
+        Returns:
+            (Session or None, failures, cache hits, cache misses of this session).
+        """
+        cache = self.cache
+        before = (cache.hits, cache.misses) if cache is not None else (0, 0)
+        try:
+            session, failures = self.read_session(folder, labels)
+        except ExtractionError:
+            raise
+        except Exception as err:
+            reason = f"extraction failed ({type(err).__name__}: {err})"
+            failure = ExtractionFailure(Path(folder).name, "session", str(folder), reason)
+            if self.strict:
+                raise ExtractionError(str(failure)) from None
+            session, failures = None, [failure]
+        after = (cache.hits, cache.misses) if cache is not None else (0, 0)
+        return session, failures, after[0] - before[0], after[1] - before[1]
+
     def read_corpus(self, corpus_dir: str | Path) -> CorpusReport:
         """Every session folder of a corpus; see :func:`load_raw_corpus`."""
         from tqdm.auto import tqdm
@@ -249,18 +280,14 @@ class RawCorpusReader:
         labels_path = corpus_dir / "labels.csv"
         labels = read_labels(labels_path) if labels_path.is_file() else {}
         for folder in tqdm(folders, desc="sessions", unit="session", disable=not self.progress):
-            session, failures = self.read_session(folder, labels.get(folder.name))
-            report.failures.extend(failures)
-            if session is not None:
-                report.sessions.append(session)
-        if self.cache is not None:
-            report.cache_hits, report.cache_misses = self.cache.hits, self.cache.misses
+            report.add(*self.read_one(folder, labels.get(folder.name)))
         report.wall_s = time.perf_counter() - start
         return report
 
 
 def load_raw_corpus(corpus_dir: str | Path, **options) -> CorpusReport:
-    """Read a raw-media corpus into Sessions.
+    """Read a raw-media corpus into Sessions, one session after the other (for worker
+    processes, :func:`mimml_edu.features.extract.read_sessions`).
 
     Args:
         corpus_dir: the corpus folder (layout in this module's docstring).
@@ -277,21 +304,3 @@ def _reason(err: Exception, path: Path) -> str:
     message = str(err)
     prefix = f"{path}: "
     return message[len(prefix) :] if message.startswith(prefix) else message
-
-
-def read_recordings(path: str | Path, **options) -> ReadReport:
-    """The ``recordings`` format of :mod:`mimml_edu.data.corpora`: :func:`load_raw_corpus`
-    as a :class:`~mimml_edu.data.report.ReadReport` (a session whose transcript is unusable
-    is skipped with its reason; every other failure is a warning)."""
-    raw = load_raw_corpus(path, **options)
-    report = ReadReport(sessions=raw.sessions, corpus="recordings")
-    kept = {s.session_id for s in raw.sessions}
-    for failure in raw.failures:
-        if failure.session_id in kept:
-            report.warnings.append(str(failure))
-        else:
-            report.skipped.append({"session_id": failure.session_id, "reason": str(failure)})
-    return report
-
-
-register_format(replace(FORMATS["recordings"], load=read_recordings))

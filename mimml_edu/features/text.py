@@ -13,11 +13,15 @@ An empty turn (no words, or only transcript markup) is masked, never embedded.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from mimml_edu.data.channels import TEXT_DIM, text_channel_names
+from mimml_edu.data.text_standin import hashing_text_embedding
 
 EXTRACTOR_NAME = "text-transformers"
 EXTRACTOR_VERSION = "1"
@@ -110,7 +114,7 @@ class TextEncoder:
         }
 
     def channel_names(self) -> list[str]:
-        return [f"emb_{i:03d}" for i in range(self.dim)]
+        return text_channel_names(self.dim)
 
     def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Embed each text.
@@ -145,3 +149,83 @@ class TextEncoder:
                     pooled = torch.nn.functional.normalize(pooled, dim=-1)
                 out[idx] = pooled.float().cpu().numpy()
         return out, mask
+
+
+class HashingTextEncoder:
+    """The hashed bag-of-words stand-in (:mod:`mimml_edu.data.text_standin`) with the
+    interface of :class:`TextEncoder`: it knows which words occur, nothing about meaning.
+    For fast runs and tests, never for a reported result."""
+
+    dim = TEXT_DIM
+    fingerprint = "hashing"
+
+    def settings(self) -> dict:
+        return {"model": self.fingerprint}
+
+    def channel_names(self) -> list[str]:
+        return text_channel_names(self.dim)
+
+    def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``(n, 384)`` float32 embeddings and the ``(n,)`` mask of non-empty texts."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        mask = np.array([bool(t.strip()) for t in texts], dtype=bool)
+        out = hashing_text_embedding(texts)
+        out[~mask] = 0.0
+        return out, mask
+
+
+@functools.lru_cache(maxsize=4)
+def load_text_encoder(name: str) -> TextEncoder | HashingTextEncoder:
+    """The encoder of a ``--text-model`` value, loaded once per process.
+
+    Args:
+        name: ``"minilm"`` (the shipped all-MiniLM-L6-v2), ``"hashing"`` (the stand-in)
+            or a local model folder.
+    """
+    if name == "hashing":
+        return HashingTextEncoder()
+    return TextEncoder(model_path=None if name == "minilm" else name)
+
+
+def save_random_encoder(
+    folder: str | Path, words: Sequence[str], *, hidden_size: int = 32, seed: int = 0
+) -> Path:
+    """Save a tiny **random, untrained** BERT and a word-level tokenizer to ``folder``.
+
+    A stand-in for a real local encoder (say a Chinese or Spanish one you downloaded) in
+    tests and demonstrations: it loads like any transformers folder, offline, in well
+    under a second, and its embeddings mean nothing.
+
+    Args:
+        folder: where to save (created).  words: the vocabulary (other words become
+            ``[UNK]``).  hidden_size: the embedding width.  seed: of the random weights.
+    Returns:
+        ``folder``.
+    """
+    import torch
+    from transformers import BertConfig, BertModel, BertTokenizer
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    vocab = folder / "vocab.txt"
+    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *words]) + "\n")
+    BertTokenizer(vocab_file=str(vocab)).save_pretrained(folder)
+    torch.manual_seed(seed)
+    config = BertConfig(
+        vocab_size=len(words) + 5,
+        hidden_size=hidden_size,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=37,
+        max_position_embeddings=64,
+    )
+    from transformers.utils import logging as hf_logging
+
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # no "Writing model shards" bar for a tiny model
+    try:
+        BertModel(config).save_pretrained(folder)
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
+    return folder
