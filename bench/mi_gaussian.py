@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         if handle is not None:
             handle.close()
     if args.figure is not None and results:
-        from mimml_edu.objectives.mi_plots import plot_staircase
+        from mimml_edu.plots.mi import plot_staircase
 
         args.figure.parent.mkdir(parents=True, exist_ok=True)
         plot_staircase(results).savefig(args.figure, dpi=120)

@@ -1,7 +1,8 @@
 """The rules that keep the package livable, checked on the source (no import needed).
 
 - Dependencies point one way: each module imports only from its own layer or below
-  (:data:`LAYERS`); nothing below imports plots, widgets, exercises, mi_lab or commands.
+  (:data:`LAYERS`); nothing below imports plots, widgets, exercises, mi_lab or commands;
+  the figures of chapter 05's laboratory (plots/, widgets/) sit above mi_lab.
 - Only ``plots/`` and ``widgets/`` import matplotlib, ipywidgets or IPython's display.
 - No import circle among the package's modules; ``data/`` does not import ``features/``.
 - No module over 400 lines.
@@ -36,13 +37,13 @@ LAYERS: dict[str, int] = {
     "analysis": 5,
     "explain": 6,
     "pretrained": 6,
-    "plots": 7,
-    "widgets": 8,
-    "exercises": 9,
-    "mi_lab": 9,
-    "envcheck": 9,
-    "commands": 10,
-    "cli": 10,
+    "mi_lab": 7,
+    "plots": 8,
+    "widgets": 9,
+    "exercises": 10,
+    "envcheck": 10,
+    "commands": 11,
+    "cli": 11,
 }
 PRESENTATION = ("matplotlib", "ipywidgets", "IPython.display", "IPython.core.display")
 MAX_LINES = 400

@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     samples = _samples_demo(result.model, config)
     figures = []
     if out is not None:
-        from mimml_edu.training_plots import plot_history, plot_session_scores
+        from mimml_edu.plots.training import plot_history, plot_session_scores
 
         s = evaluation.sessions
         oracle_prob = corpus.oracle_prob("test")

@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_figures(result, out: Path) -> list[str]:
-    from mimml_edu import plots
+    from mimml_edu.plots import explain as plots
 
     out.mkdir(parents=True, exist_ok=True)
     first = result.sessions[0]

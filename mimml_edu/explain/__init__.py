@@ -1,6 +1,7 @@
 """Captum explanations of MIMML: which modality, which turn, which feature; numbers only.
 
-Pictures live in :mod:`mimml_edu.plots`, live controls in :mod:`mimml_edu.widgets`.
+Pictures live in :mod:`mimml_edu.plots.explain`, the live explorer in
+:mod:`mimml_edu.widgets.explain`.
 
 - :mod:`~mimml_edu.explain.inputs`: a session's windows as tensors, the training-mean
   baseline, the explained target (``logit``, ``prob``, ``phq``).

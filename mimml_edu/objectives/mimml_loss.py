@@ -8,7 +8,8 @@ Stage 1 (everything but the BA heads)::
 - ``ce``: class-weighted cross-entropy of the depressed-or-not logits (unknown labels ignored).
 - ``reg``: ``mean |phq_scaled_hat - y_m|``, the scaled target ``y_m = (PHQ8 - 9.5)/4.75``
   (unknown scores ignored).
-- ``uni``: Self-MM's unimodal loss on generated labels (:mod:`.multitask`).
+- ``uni``: Self-MM's unimodal loss on generated labels
+  (:mod:`~mimml_edu.objectives.multitask`).
 - ``cpc_<m>``: *from MMIM*: ``-(1/B) sum_i [h_i.p_i - log sum_j exp(h_i.p_j)]`` with
   ``p = G_m(z)``, both L2-normalised, over the windows where m is present.
 - ``lld_<x>_<y>``: the Barber-Agakov log-likelihood ``E log q(h_y | h_x)``, full Gaussian

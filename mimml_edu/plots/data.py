@@ -1,9 +1,9 @@
-"""Figures for the data chapter (each returns a matplotlib Figure; none calls ``show()``).
+"""Figures for the data chapter (02).
 
 Public API:
 
-- :func:`corpus_knobs_figure` the static twin of the knobs widget: build a synthetic corpus
-  at the given knobs and draw :func:`plot_corpus_evidence`.
+- :func:`plot_corpus_knobs` the static twin of :func:`mimml_edu.widgets.data.corpus_knobs`:
+  build a synthetic corpus at the given knobs and draw :func:`plot_corpus_evidence`.
 - :func:`plot_corpus_evidence` class-conditional evidence per modality, the text-vs-audio
   evidence scatter (shared vs specific), and the oracle's balanced accuracy.
 - :func:`plot_session_alignment` one DAIC-WOZ session on a time axis: transcript rows,
@@ -25,9 +25,14 @@ from mimml_edu.data.channels import AU_INTENSITY, AU_PRESENCE, VIDEO_COLUMNS
 from mimml_edu.data.oracle import modality_statistics, oracle_posterior
 from mimml_edu.data.synthetic import SyntheticCorpus, make_corpus
 from mimml_edu.metrics import balanced_accuracy
-
-COLORS = {0: "#4C72B0", 1: "#DD8452"}
-NAMES = {0: "not depressed", 1: "depressed"}
+from mimml_edu.plots.style import (
+    CLASS_COLORS,
+    CLASS_NAMES,
+    MODALITY_COLORS,
+    PARTICIPANT_COLOR,
+    SIGNAL_COLOR,
+    new_figure,
+)
 
 
 def plot_corpus_evidence(corpus: SyntheticCorpus) -> Figure:
@@ -40,7 +45,7 @@ def plot_corpus_evidence(corpus: SyntheticCorpus) -> Figure:
     """
     stats = modality_statistics(corpus.sessions, corpus.config)
     y = corpus.labels
-    fig = Figure(figsize=(12, 3.2), layout="constrained")
+    fig = new_figure(12, 3.2)
     axes = fig.subplots(1, 4)
     finite = np.concatenate([v[np.isfinite(v)] for v in stats.values()])
     lo, hi = np.percentile(finite, [1, 99]) if finite.size else (-1, 1)
@@ -48,7 +53,14 @@ def plot_corpus_evidence(corpus: SyntheticCorpus) -> Figure:
     for ax, m in zip(axes[:3], MODALITIES, strict=True):
         for cls in (0, 1):
             v = stats[m][(y == cls) & np.isfinite(stats[m])]
-            ax.hist(v, bins=bins, alpha=0.6, color=COLORS[cls], label=NAMES[cls], density=True)
+            ax.hist(
+                v,
+                bins=bins,
+                alpha=0.6,
+                color=CLASS_COLORS[cls],
+                label=CLASS_NAMES[cls],
+                density=True,
+            )
         only = oracle_posterior(corpus.sessions, corpus.config, modalities=(m,))
         ba = balanced_accuracy(y, only.predictions())
         ax.set_title(
@@ -61,7 +73,9 @@ def plot_corpus_evidence(corpus: SyntheticCorpus) -> Figure:
     both = np.isfinite(stats["text"]) & np.isfinite(stats["audio"])
     for cls in (0, 1):
         sel = both & (y == cls)
-        ax.scatter(stats["text"][sel], stats["audio"][sel], s=8, color=COLORS[cls], alpha=0.7)
+        ax.scatter(
+            stats["text"][sel], stats["audio"][sel], s=8, color=CLASS_COLORS[cls], alpha=0.7
+        )
     ax.set_xlabel("text evidence")
     ax.set_ylabel("audio evidence")
     ax.set_title(f"shared = {corpus.config.shared:.2f}")
@@ -72,7 +86,7 @@ def plot_corpus_evidence(corpus: SyntheticCorpus) -> Figure:
     return fig
 
 
-def corpus_knobs_figure(
+def plot_corpus_knobs(
     *,
     strength_text: float = 1.0,
     strength_audio: float = 1.0,
@@ -82,7 +96,15 @@ def corpus_knobs_figure(
     n_sessions: int = 189,
     seed: int = 0,
 ) -> Figure:
-    """Generate a corpus at these knobs and plot its evidence (the widget's static twin)."""
+    """Generate a corpus at these knobs and plot its evidence (the widget's static twin).
+
+    Args:
+        strength_text, strength_audio, strength_video: signal strength per modality.
+        shared: the share of the signal that is shared across modalities.
+        prevalence: the share of depressed sessions.  n_sessions, seed: the corpus.
+    Returns:
+        the Figure of :func:`plot_corpus_evidence`.
+    """
     corpus = make_corpus(
         n_sessions,
         seed=seed,
@@ -120,28 +142,41 @@ def plot_session_alignment(path: str | Path, session: Session) -> Figure:
     finally:
         source.close()
     offset = session.meta.get("time_offset", 0.0)
-    fig = Figure(figsize=(12, 6), layout="constrained")
+    fig = new_figure(12, 6)
     ax_t, ax_a, ax_v = fig.subplots(3, 1, sharex=True)
     for cells in (r for _, r in rows):
         start, stop, speaker = float(cells[0]) + offset, float(cells[1]) + offset, cells[2]
         lane = 1 if speaker.lower() == "ellie" else 0
         ax_t.broken_barh([(start, stop - start)], (lane - 0.35, 0.7),
-                         color="#999999" if lane else "#55A868")  # fmt: skip
+                         color="#999999" if lane else PARTICIPANT_COLOR)  # fmt: skip
     for i, (a, b) in enumerate(session.turn_times):
         for ax in (ax_t, ax_a, ax_v):
-            ax.axvspan(a, b, color="#55A868", alpha=0.12, lw=0)
+            ax.axvspan(a, b, color=PARTICIPANT_COLOR, alpha=0.12, lw=0)
         text = session.turn_text[i] if session.turn_text else ""
         ax_t.text(a, -0.55, (text[:18] + "…") if len(text) > 18 else text, fontsize=7, va="top")
     first_ellie = next((ellie_text(r[3]) for _, r in rows if r[2].lower() == "ellie"), None)
     ax_t.set_yticks([0, 1], ["participant", "Ellie" if first_ellie is not None else "(no Ellie)"])
     ax_t.set_ylim(-1.0, 1.6)
-    ax_t.set_title(f"session {pid}: transcript rows (green = participant turns, shaded)")
+    ax_t.set_title(f"session {pid}: transcript rows (purple = participant turns, shaded)")
     t = np.arange(len(cov)) / 100.0
     voiced = cov[:, 1] == 1
-    ax_a.plot(t[voiced], cov[voiced, 0], ".", ms=1.5, color="#8172B2", label="F0, voiced frames")
+    ax_a.plot(
+        t[voiced],
+        cov[voiced, 0],
+        ".",
+        ms=1.5,
+        color=MODALITY_COLORS["audio"],
+        label="F0, voiced frames",
+    )
     j = VIDEO_COLUMNS.index("AU12_r")
     ok = aus[:, 3] == 1
-    ax_v.plot(aus[ok, 1], aus[ok, 4 + j], lw=0.6, color="#C44E52", label="AU12_r, success frames")
+    ax_v.plot(
+        aus[ok, 1],
+        aus[ok, 4 + j],
+        lw=0.6,
+        color=MODALITY_COLORS["video"],
+        label="AU12_r, success frames",
+    )
     for i, (a, b) in enumerate(session.turn_times):
         if session.masks["audio"][i]:
             ax_a.hlines(session.features["audio"][i, 0], a, b, color="k", lw=2.5)
@@ -158,19 +193,19 @@ def plot_session_alignment(path: str | Path, session: Session) -> Figure:
 def plot_windows(session: Session, *, k: int = 16, stride: int | None = None) -> Figure:
     """The windows :func:`~mimml_edu.data.batch.make_windows` cuts from a session."""
     windows = make_windows(session, k=k, stride=stride)
-    fig = Figure(figsize=(10, 0.5 + 0.3 * len(windows)), layout="constrained")
+    fig = new_figure(10, 0.5 + 0.3 * len(windows))
     ax = fig.subplots()
     for i, w in enumerate(windows):
-        ax.barh(i, w.length, left=w.start - 0.5, height=0.6, color="#4C72B0", alpha=0.8)
+        ax.barh(i, w.length, left=w.start - 0.5, height=0.6, color="0.45", alpha=0.8)
     signal = session.meta.get("signal_turns")
     if signal is not None:
         for turn in np.flatnonzero(signal):
-            ax.axvline(turn, color="#DD8452", lw=1, alpha=0.6)
+            ax.axvline(turn, color=SIGNAL_COLOR, lw=1.5)
     ax.set_xlim(-1, session.n_turns)
     ax.set_yticks(range(len(windows)), [f"window {i}" for i in range(len(windows))])
     ax.invert_yaxis()
     ax.set_xlabel("turn")
-    extra = " (orange: signal turns)" if signal is not None else ""
+    extra = " (gold: signal turns)" if signal is not None else ""
     ax.set_title(f"session {session.session_id}: {session.n_turns} turns, k={k}, "
                  f"stride={stride or max(1, k // 2)}{extra}")  # fmt: skip
     return fig
@@ -187,7 +222,7 @@ def plot_split_leakage(
             line across both bars, or ``{"by_participant": x, "by_window": y}``, the oracle
             on each split's own test sessions, drawn as a tick over each bar.
     """
-    fig = Figure(figsize=(6, 3.2), layout="constrained")
+    fig = new_figure(6, 3.2)
     ax = fig.subplots()
     names = ["by_participant", "by_window"]
     values = [result[n]["session_balanced_accuracy"] for n in names]

@@ -1,4 +1,4 @@
-"""Figures for chapter 07 (multi-task). Each returns a Figure and never calls ``show()``."""
+"""Figures for chapter 07 (multi-task): the generated unimodal labels and their weights."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 import numpy as np
 from matplotlib.figure import Figure
+
+from mimml_edu.plots.style import CLASS_COLORS, MODALITY_COLORS, new_figure
 
 
 def plot_label_trajectories(
@@ -29,7 +31,7 @@ def plot_label_trajectories(
         raise ValueError("snapshots is empty: was the model trained with multitask?")
     y_m = np.asarray(y_m, dtype=float)
     mods = list(snapshots)
-    fig = Figure(figsize=(4 * len(mods), 3.4), layout="constrained")
+    fig = new_figure(4 * len(mods), 3.4)
     axes = np.atleast_1d(fig.subplots(1, len(mods), sharey=True))
     rng = np.random.default_rng(seed)
     pick = rng.choice(len(y_m), size=min(n_show, len(y_m)), replace=False)
@@ -40,9 +42,7 @@ def plot_label_trajectories(
         path = np.vstack([y_m[None], labels])  # (E + 1, N)
         epochs = np.arange(path.shape[0])
         for i in pick:
-            ax.plot(
-                epochs, path[:, i], color="tab:red" if y_m[i] > 0 else "tab:blue", alpha=0.45, lw=1
-            )
+            ax.plot(epochs, path[:, i], color=CLASS_COLORS[int(y_m[i] > 0)], alpha=0.45, lw=1)
         ax.axhline(0, color="k", lw=0.8)
         ax.set_title(f"{m}: generated label y_s")
         ax.set_xlabel("epoch (0 = start, y_s = y_m)")
@@ -62,12 +62,15 @@ def plot_label_shift(snapshots: Mapping[str, np.ndarray], y_m: np.ndarray) -> Fi
     if not snapshots:
         raise ValueError("snapshots is empty: was the model trained with multitask?")
     y_m = np.asarray(y_m, dtype=float)
-    fig = Figure(figsize=(10, 3.3), layout="constrained")
+    fig = new_figure(10, 3.3)
     left, right = fig.subplots(1, 2)
     for m, labels in snapshots.items():
         gap = np.abs(np.asarray(labels, dtype=float) - y_m[None])  # (E, N)
-        left.plot(np.arange(1, gap.shape[0] + 1), gap.mean(1), marker=".", label=m)
-        right.hist(np.tanh(gap[-1]), bins=30, range=(0, 1), histtype="step", lw=1.5, label=m)
+        color = MODALITY_COLORS.get(m)
+        left.plot(np.arange(1, gap.shape[0] + 1), gap.mean(1), marker=".", color=color, label=m)
+        right.hist(
+            np.tanh(gap[-1]), bins=30, range=(0, 1), histtype="step", lw=1.5, color=color, label=m
+        )
     left.set(xlabel="epoch", ylabel="mean |y_s − y_m|", title="labels drift from y_m")
     right.set(
         xlabel="weight tanh(|y_s − y_m|)",

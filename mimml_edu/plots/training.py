@@ -1,14 +1,13 @@
-"""Figures of a training run and its evaluation (static; each returns a Figure).
-
-Kept apart from ``mimml_edu.plots`` so that the model/training figures have one home;
-they follow the same rules: matplotlib only, a ``Figure`` returned, ``show()`` never called.
-"""
+"""Figures of a training run and its evaluation (chapter 08, ``mimml-edu demo --out``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
+from matplotlib.figure import Figure
+
+from mimml_edu.plots.style import CLASS_COLORS, CLASS_NAMES, new_figure
 
 GROUPS = (
     ("task", ("ce", "reg", "uni")),
@@ -17,17 +16,15 @@ GROUPS = (
 )
 
 
-def plot_history(history: dict[str, Sequence[float]]):
+def plot_history(history: dict[str, Sequence[float]]) -> Figure:
     """Per-term training curves (stage 1 means per epoch) and dev metrics.
 
     Args:
         history: :attr:`mimml_edu.train.FitResult.history`.
     Returns:
-        matplotlib Figure with four panels.
+        a Figure with four panels.
     """
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(12, 3.2), layout="constrained")
+    fig = new_figure(12, 3.2)
     axes = fig.subplots(1, 4)
     for ax, (title, prefixes) in zip(axes, GROUPS, strict=False):
         for key, values in history.items():
@@ -50,23 +47,21 @@ def plot_history(history: dict[str, Sequence[float]]):
 
 def plot_session_scores(
     prob: np.ndarray, label: np.ndarray, oracle_prob: np.ndarray | None = None
-):
+) -> Figure:
     """Each session's P(depressed) from the model, against the oracle's posterior if known.
 
     Args:
         prob: (N,) model P(depressed) per session.  label: (N,) 0/1.
         oracle_prob: (N,) Bayes posterior of the same sessions, or None.
     Returns:
-        matplotlib Figure.
+        a Figure.
     """
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(4.5, 4), layout="constrained")
+    fig = new_figure(4.5, 4)
     ax = fig.subplots()
     x = oracle_prob if oracle_prob is not None else np.arange(len(prob))
-    for cls, colour, name in ((0, "tab:blue", "not depressed"), (1, "tab:red", "depressed")):
+    for cls in (0, 1):
         keep = label == cls
-        ax.scatter(x[keep], prob[keep], c=colour, s=18, label=name)
+        ax.scatter(x[keep], prob[keep], c=CLASS_COLORS[cls], s=18, label=CLASS_NAMES[cls])
     ax.axhline(0.5, color="grey", lw=0.8, ls="--")
     ax.set(ylabel="model P(depressed), session level", ylim=(0, 1))
     ax.set_xlabel("oracle posterior P(depressed)" if oracle_prob is not None else "session")

@@ -1,7 +1,7 @@
 """Figures for chapter 03: listen, look, read, and the three modalities aligned per turn.
 
-Every function returns a :class:`matplotlib.figure.Figure` and never calls ``show()``.
-Computation stays in the extractor modules; these functions only draw what they get.
+Computation stays in the extractor modules (:mod:`mimml_edu.features`); these functions only
+draw what they get.
 """
 
 from __future__ import annotations
@@ -12,16 +12,14 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from mimml_edu.data.batch import MODALITIES, Session
-
-PARTICIPANT_COLOUR = "tab:orange"
-MISSING_COLOUR = "0.85"
+from mimml_edu.plots.style import MODALITY_COLORS, PARTICIPANT_COLOR, new_figure
 
 
 def _shade_turns(ax, turn_times: np.ndarray | None, label: str | None = None) -> None:
     if turn_times is None:
         return
     for i, (start, stop) in enumerate(np.asarray(turn_times).reshape(-1, 2)):
-        ax.axvspan(start, stop, color=PARTICIPANT_COLOUR, alpha=0.15, lw=0,
+        ax.axvspan(start, stop, color=PARTICIPANT_COLOR, alpha=0.15, lw=0,
                    label=label if i == 0 else None)  # fmt: skip
 
 
@@ -35,8 +33,10 @@ def plot_listen(
         frames: :class:`mimml_edu.features.audio.AudioFrames` of ``y``.
         turn_times: optional ``(n_turns, 2)`` participant turns, shaded.
         title: figure title.
+    Returns:
+        a Figure: waveform, spectrogram and pitch panels on one time axis.
     """
-    fig = Figure(figsize=(10, 7), layout="constrained")
+    fig = new_figure(10, 7)
     ax_wave, ax_mel, ax_f0 = fig.subplots(3, 1, sharex=True)
     t = np.arange(len(y)) / frames.sample_rate
     step = max(1, len(y) // 20000)  # draw at most ~20k points
@@ -52,7 +52,9 @@ def plot_listen(
     fig.colorbar(image, ax=ax_mel, label="dB", pad=0.01)
     ax_mel.set_ylabel("mel band")
     f0 = np.where(frames.voiced, frames.column("f0_hz"), np.nan)
-    ax_f0.plot(frames.times, f0, ".", ms=2, color="tab:blue", label="F0 (voiced frames)")
+    ax_f0.plot(
+        frames.times, f0, ".", ms=2, color=MODALITY_COLORS["audio"], label="F0 (voiced frames)"
+    )
     _shade_turns(ax_f0, turn_times)
     ax_f0.set_ylabel("F0 (Hz)")
     ax_f0.set_xlabel("time (s)")
@@ -79,9 +81,11 @@ def plot_face_frames(
         landmarks: per frame ``(478, 3)`` normalised landmarks, or None (no face).
         titles: one caption per frame.
         connections: landmark index pairs to join with lines (e.g. MediaPipe's contours).
+    Returns:
+        a Figure with one panel per frame.
     """
     n = len(images)
-    fig = Figure(figsize=(3.2 * n, 3.0), layout="constrained")
+    fig = new_figure(3.2 * n, 3.0)
     axes = np.atleast_1d(fig.subplots(1, n))
     for i, (ax, image, lm) in enumerate(zip(axes, images, landmarks, strict=True)):
         ax.imshow(image)
@@ -110,8 +114,10 @@ def plot_face_series(
         frames: :class:`mimml_edu.features.video.VideoFrames`.
         blendshapes: blendshape names to draw (without the ``bs_`` prefix).
         turn_times: optional participant turns, shaded.
+    Returns:
+        a Figure: blendshapes above head pose; red bands where no face was found.
     """
-    fig = Figure(figsize=(10, 5.5), layout="constrained")
+    fig = new_figure(10, 5.5)
     ax_bs, ax_pose = fig.subplots(2, 1, sharex=True)
     for name in blendshapes:
         ax_bs.plot(frames.times, frames.column(f"bs_{name}"), lw=1, label=name)
@@ -141,6 +147,8 @@ def plot_similarity(
         embeddings: ``(n, d)`` turn embeddings.
         mask: ``(n,)`` True where a turn has text.
         labels: n short captions.
+    Returns:
+        a Figure with the (n, n) similarity matrix.
     """
     x = np.asarray(embeddings, dtype=np.float64)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
@@ -150,7 +158,7 @@ def plot_similarity(
     sim[~keep, :] = np.nan
     sim[:, ~keep] = np.nan
     n = len(labels)
-    fig = Figure(figsize=(1.0 + 0.45 * n + 3, 0.45 * n + 1.5), layout="constrained")
+    fig = new_figure(1.0 + 0.45 * n + 3, 0.45 * n + 1.5)
     ax = fig.subplots()
     image = ax.imshow(sim, vmin=-0.2, vmax=1.0, cmap="viridis")
     fig.colorbar(image, ax=ax, label="cosine similarity")
@@ -179,15 +187,17 @@ def plot_aligned_turns(
         video_frames: optional VideoFrames of the session's video.
         pose: the VideoFrames column to draw (``yaw_deg``, ``pitch_deg``, ``roll_deg``).
         max_chars: turn texts are cut to this length.
+    Returns:
+        a Figure with three panels: turns and text, frame signals, masks.
     """
     if session.turn_times is None:
         raise ValueError(f"session {session.session_id} has no turn_times to align on")
     times = session.turn_times
-    fig = Figure(figsize=(11, 6.5), layout="constrained")
+    fig = new_figure(11, 6.5)
     ax_text, ax_sig, ax_mask = fig.subplots(3, 1, height_ratios=[1.2, 2, 1.2])
     texts = session.turn_text or [""] * session.n_turns
     for i, ((start, stop), text) in enumerate(zip(times, texts, strict=True)):
-        ax_text.barh(0, stop - start, left=start, color=PARTICIPANT_COLOUR, alpha=0.6)
+        ax_text.barh(0, stop - start, left=start, color=PARTICIPANT_COLOR, alpha=0.6)
         short = text if len(text) <= max_chars else text[: max_chars - 1] + "…"
         ax_text.text((start + stop) / 2, 0.55 + 0.35 * (i % 2), f"{i}: {short or '(no text)'}",
                      ha="center", fontsize=8)  # fmt: skip
@@ -197,12 +207,15 @@ def plot_aligned_turns(
     ax_sig.sharex(ax_text)
     if audio_frames is not None:
         f0 = np.where(audio_frames.voiced, audio_frames.column("f0_hz"), np.nan)
-        ax_sig.plot(audio_frames.times, f0, ".", ms=2, color="tab:blue", label="F0 (Hz)")
+        ax_sig.plot(
+            audio_frames.times, f0, ".", ms=2, color=MODALITY_COLORS["audio"], label="F0 (Hz)"
+        )
     ax_sig.set_ylabel("F0 (Hz)")
     if video_frames is not None:
         ax_pose = ax_sig.twinx()
         label = f"head {pose.replace('_deg', '')} (deg)"
-        ax_pose.plot(video_frames.times, video_frames.column(pose), color="tab:green", lw=1,
+        pose_color = MODALITY_COLORS["video"]
+        ax_pose.plot(video_frames.times, video_frames.column(pose), color=pose_color, lw=1,
                      label=label)  # fmt: skip
         ax_pose.set_ylabel(label)
         ax_pose.legend(loc="upper right", fontsize=8)

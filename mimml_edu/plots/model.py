@@ -1,6 +1,5 @@
-"""Figures for chapter 04 (encoders): the gate over turns and the unimodal baselines.
-
-Every function returns a :class:`matplotlib.figure.Figure` and never calls ``show()``.
+"""Figures of the model (chapters 04, 07, 08): one window's gate, models against the oracle,
+the padding check.
 """
 
 from __future__ import annotations
@@ -10,8 +9,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from mimml_edu.plots.style import MISSING_COLOR, new_figure
 
-def plot_gate(
+
+def plot_window_gate(
     gate: np.ndarray,
     mask: np.ndarray,
     *,
@@ -32,7 +33,7 @@ def plot_gate(
     mask = np.asarray(mask, dtype=bool)
     if gate.ndim != 2 or gate.shape[0] != mask.shape[0]:
         raise ValueError(f"gate must be (K, d) and mask (K,), got {gate.shape} and {mask.shape}")
-    fig = Figure(figsize=(8, 4.2), layout="constrained")
+    fig = new_figure(8, 4.2)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[2, 1])
     shown = np.where(mask[:, None], gate, np.nan)
     im = top.imshow(shown.T, aspect="auto", cmap="coolwarm", vmin=0, vmax=1, origin="lower")
@@ -46,7 +47,7 @@ def plot_gate(
         colors = ["tab:red" if s else "0.6" for s in np.asarray(signal_turns, bool)]
     bottom.bar(turns, np.nan_to_num(means), color=colors)
     for t in turns[~mask]:
-        bottom.axvspan(t - 0.5, t + 0.5, color="0.9", zorder=0)
+        bottom.axvspan(t - 0.5, t + 0.5, color=MISSING_COLOR, zorder=0)
     bottom.set_ylim(0, 1)
     bottom.set_xlabel("turn in window (grey band: masked)")
     bottom.set_ylabel("mean G")
@@ -76,7 +77,7 @@ def plot_baselines(
     names = list(results)
     if not names:
         raise ValueError("results is empty: nothing to plot")
-    fig = Figure(figsize=(7, 0.55 * len(names) + 1.4), layout="constrained")
+    fig = new_figure(7, 0.55 * len(names) + 1.4)
     ax = fig.subplots()
     y = np.arange(len(names))[::-1]
     vals = np.array([results[n]["value"] for n in names])
@@ -107,7 +108,7 @@ def plot_padding_check(
     Returns:
         a Figure; identical vectors draw on top of each other.
     """
-    fig = Figure(figsize=(7, 2.6), layout="constrained")
+    fig = new_figure(7, 2.6)
     ax = fig.subplots()
     styles = ["-", "--", ":", "-."]
     for i, (o, lab) in enumerate(zip(outputs, labels, strict=True)):

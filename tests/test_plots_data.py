@@ -1,27 +1,24 @@
-"""Data figures return Figures (never shown), the widget builds, and the leakage demo."""
+"""Data figures draw what they say, and the leakage demo they show holds."""
 
 from __future__ import annotations
 
-import matplotlib
 from matplotlib.figure import Figure
 
 from mimml_edu.data.daicwoz import read_daicwoz_session
 from mimml_edu.data.leakage import split_leakage
-from mimml_edu.data.plots import (
-    corpus_knobs_figure,
+from mimml_edu.data.samples import shipped_daicwoz
+from mimml_edu.data.synthetic import make_corpus
+from mimml_edu.plots.data import (
+    plot_corpus_knobs,
     plot_session_alignment,
     plot_split_leakage,
     plot_windows,
 )
-from mimml_edu.data.samples import shipped_daicwoz
-from mimml_edu.data.synthetic import make_corpus
-
-matplotlib.use("Agg")
 
 
 def test_figures_are_figures():
     corpus = make_corpus(80, seed=1)
-    fig = corpus_knobs_figure(n_sessions=80, shared=1.0)
+    fig = plot_corpus_knobs(n_sessions=80, shared=1.0)
     assert isinstance(fig, Figure) and len(fig.axes) == 4
     assert "shared = 1.00" in fig.axes[3].get_title()
     assert isinstance(plot_windows(corpus.sessions[0], k=8), Figure)
@@ -48,10 +45,3 @@ def test_split_by_window_inflates_accuracy_above_the_oracle():
     fig = plot_split_leakage(result, oracle=per_split)
     labels = [t.get_text() for t in fig.axes[0].texts]
     assert "oracle 0.80" in labels and "oracle 0.85" in labels
-
-
-def test_widget_builds():
-    from mimml_edu.data.widgets import corpus_knobs_widget
-
-    widget = corpus_knobs_widget(n_sessions=40)
-    assert len(widget.children) == 3

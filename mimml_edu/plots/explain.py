@@ -1,32 +1,21 @@
-"""Matplotlib figures; each function returns a ``Figure`` and never calls ``show()``.
-
-Sections are owned by different chapters; add yours as a new section.
+"""Pictures of the numbers in :mod:`mimml_edu.explain` (chapter 09): which modality, which
+turn, which feature, how faithful, and the explorer's static twin.
 """
 
 from __future__ import annotations
 
-# ---------------------------------------------------------------------------------------
-# Explanations (chapter 09): pictures of the numbers in mimml_edu.explain.
-# ---------------------------------------------------------------------------------------
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.figure import Figure
+
+from mimml_edu.data.batch import MODALITIES
+from mimml_edu.plots.style import CLASS_COLORS, MODALITY_COLORS, new_figure
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from mimml_edu.data.batch import Session
     from mimml_edu.explain import Curves, ModalityShapley, TurnAttribution
-
-EXPLAIN_MODALITIES = ("text", "audio", "video")
-MODALITY_COLORS = {"text": "#4C72B0", "audio": "#DD8452", "video": "#55A868"}
-
-
-def _figure(width: float, height: float, **kw):
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), layout="constrained", **kw)
 
 
 def plot_modality_contributions(
@@ -43,11 +32,11 @@ def plot_modality_contributions(
     items = [shapley] if not isinstance(shapley, Sequence) else list(shapley)
     if not items:
         raise ValueError("no Shapley values to plot")
-    fig = _figure(max(4.0, 1.2 * len(items) + 2), 3.2)
+    fig = new_figure(max(4.0, 1.2 * len(items) + 2), 3.2)
     ax = fig.add_subplot()
     width = 0.8 / 3
     x = np.arange(len(items))
-    for j, m in enumerate(EXPLAIN_MODALITIES):
+    for j, m in enumerate(MODALITIES):
         vals = [s.shapley[m] for s in items]
         ax.bar(x + (j - 1) * width, vals, width, label=m, color=MODALITY_COLORS[m])
     ax.axhline(0, color="black", lw=0.8)
@@ -90,11 +79,11 @@ def plot_turn_heatmap(
     cols = ["total"]
     data = attribution.turn_total[:, None]
     if attribution.turns is not None:
-        cols = [*EXPLAIN_MODALITIES, "total"]
+        cols = [*MODALITIES, "total"]
         data = np.concatenate([attribution.turns, data], axis=1)
     rows = np.arange(session.n_turns)[turns if turns is not None else slice(None)]
     data = np.where(attribution.present[rows, None], data[rows], np.nan)
-    fig = _figure(1.2 * len(cols) + 4.2, 0.17 * len(rows) + 1.4)
+    fig = new_figure(1.2 * len(cols) + 4.2, 0.17 * len(rows) + 1.4)
     ax = fig.add_subplot()
     lim = float(np.nanmax(np.abs(data))) if np.isfinite(data).any() else 1.0
     image = ax.imshow(data, aspect="auto", cmap="RdBu_r", vmin=-lim, vmax=lim)
@@ -134,7 +123,7 @@ def plot_feature_attributions(
     if len(channel_names) != len(scores):
         raise ValueError(f"{len(channel_names)} channel names for {len(scores)} scores")
     order = np.argsort(-np.abs(scores), kind="mergesort")[:top][::-1]
-    fig = _figure(5.0, 0.25 * len(order) + 1.2)
+    fig = new_figure(5.0, 0.25 * len(order) + 1.2)
     ax = fig.add_subplot()
     bars = ax.barh(np.arange(len(order)), scores[order], color=MODALITY_COLORS.get(modality))
     if signal_channels is not None:
@@ -167,7 +156,7 @@ def plot_channel_heatmap(
         raise ValueError("a channel heatmap needs per-channel attributions (method='ig')")
     idx = list(channels)
     attr = attribution.features[modality][:, idx].T[:, :, None]  # (C, n_turns, 1)
-    fig = _figure(7.0, 0.3 * len(idx) + 1.5)
+    fig = new_figure(7.0, 0.3 * len(idx) + 1.5)
     ax = fig.add_subplot()
     viz.visualize_image_attr(
         attr,
@@ -193,7 +182,7 @@ def plot_deletion_insertion(curves: Mapping[str, Curves]) -> Figure:
     Returns:
         the Figure; areas in the legend.
     """
-    fig = _figure(8.0, 3.2)
+    fig = new_figure(8.0, 3.2)
     ax_del, ax_ins = fig.subplots(1, 2, sharey=True)
     for name, c in curves.items():
         ax_del.plot(
@@ -213,7 +202,7 @@ def plot_deletion_insertion(curves: Mapping[str, Curves]) -> Figure:
     return fig
 
 
-def plot_gate(
+def plot_session_gate(
     gate: np.ndarray, *, signal_turns: np.ndarray | None = None, session_id: str = ""
 ) -> Figure:
     """The fusion gate per turn: above 0.5 the BiGRU path dominates, below it the CNN path.
@@ -225,7 +214,7 @@ def plot_gate(
         the Figure.
     """
     gate = np.asarray(gate, dtype=np.float64)
-    fig = _figure(7.0, 2.6)
+    fig = new_figure(7.0, 2.6)
     ax = fig.add_subplot()
     ax.plot(np.arange(len(gate)), gate, marker=".", color="black")
     if signal_turns is not None:
@@ -258,14 +247,14 @@ def plot_attribution_explorer(
         signal_turns: (n_turns,) bool, shaded when given.
         signal_channels: modality -> (d_m,) bool, hatched when given.  top: channels shown.
     Returns:
-        the Figure (what :func:`mimml_edu.widgets.attribution_explorer` shows).
+        the Figure (what :func:`mimml_edu.widgets.explain.attribution_explorer` shows).
     """
-    if modality != "all" and modality not in EXPLAIN_MODALITIES:
-        raise ValueError(f"modality must be 'all' or one of {EXPLAIN_MODALITIES}")
-    fig = _figure(11.0, 5.2)
+    if modality != "all" and modality not in MODALITIES:
+        raise ValueError(f"modality must be 'all' or one of {MODALITIES}")
+    fig = new_figure(11.0, 5.2)
     grid = fig.add_gridspec(2, 2, width_ratios=[2.2, 1])
     ax_mod, ax_turn, ax_feat = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[1, 0]), None
-    mods = list(EXPLAIN_MODALITIES)
+    mods = list(MODALITIES)
     vals = [shapley.shapley[m] for m in mods]
     edge = ["black" if m == modality else "none" for m in mods]
     ax_mod.barh(mods, vals, color=[MODALITY_COLORS[m] for m in mods], edgecolor=edge, lw=2)
@@ -286,7 +275,7 @@ def plot_attribution_explorer(
     if signal_turns is not None:
         for s in np.flatnonzero(signal_turns):
             ax_turn.axvspan(s - 0.5, s + 0.5, color="gold", alpha=0.35, lw=0)
-    colors = np.where(turn_vals >= 0, "#C44E52", "#4C72B0")
+    colors = np.where(turn_vals >= 0, CLASS_COLORS[1], CLASS_COLORS[0])
     ax_turn.bar(t, np.where(attribution.present, turn_vals, 0.0), color=colors)
     ax_turn.axhline(0, color="black", lw=0.8)
     ax_turn.set_xlabel("turn" + (" (gold = true signal turn)" if signal_turns is not None else ""))

@@ -1,21 +1,14 @@
-"""The figures of chapters 04, 06, 07 and 08: they return Figures and reject bad input."""
+"""The figures of chapters 04, 06, 07 and 08 draw what they are given and reject bad input."""
 
 from __future__ import annotations
-
-import matplotlib
-
-matplotlib.use("Agg")
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from mimml_edu.model.plots import plot_baselines, plot_gate, plot_padding_check
-from mimml_edu.objectives.mi_fusion_plots import (
-    plot_logvar_pitfall,
-    plot_representation_similarity,
-)
-from mimml_edu.objectives.multitask_plots import plot_label_shift, plot_label_trajectories
+from mimml_edu.plots.fusion import plot_logvar_pitfall, plot_representation_similarity
+from mimml_edu.plots.model import plot_baselines, plot_padding_check, plot_window_gate
+from mimml_edu.plots.multitask import plot_label_shift, plot_label_trajectories
 
 RNG = np.random.default_rng(0)
 
@@ -26,13 +19,13 @@ def _check(fig):
     fig.savefig(__import__("io").BytesIO(), format="png")  # renders every artist
 
 
-def test_plot_gate_draws_and_checks_shapes():
+def test_plot_window_gate_draws_and_checks_shapes():
     mask = np.array([True] * 10 + [False] * 6)
-    fig = plot_gate(RNG.random((16, 8)), mask, signal_turns=np.arange(16) % 5 == 0)
+    fig = plot_window_gate(RNG.random((16, 8)), mask, signal_turns=np.arange(16) % 5 == 0)
     _check(fig)
     assert len(fig.axes[1].patches) == 16 + 6  # one bar per turn, one band per masked turn
     with pytest.raises(ValueError, match="gate must be"):
-        plot_gate(RNG.random((12, 8)), mask)
+        plot_window_gate(RNG.random((12, 8)), mask)
 
 
 def test_plot_baselines_one_bar_per_model_and_oracle_ticks():

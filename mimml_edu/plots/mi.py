@@ -1,9 +1,9 @@
-"""Figures for chapter 05 (mutual information). Each returns a matplotlib Figure.
+"""Figures for chapter 05 (mutual information).
 
 Computation lives in :mod:`~mimml_edu.mi_lab.staircase`,
 :mod:`~mimml_edu.mi_lab.optimal_critics` and :mod:`~mimml_edu.mi_lab.gaussian`;
-these functions only draw (except :func:`plot_playground`, the static twin of the
-playground widget, which trains one estimator and draws it).
+these functions only draw (except :func:`plot_playground`, the static twin of
+:func:`mimml_edu.widgets.mi.mi_playground`, which trains one estimator and draws it).
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from matplotlib.figure import Figure
 
 from mimml_edu.mi_lab.gaussian import club_closed_form, sample_correlated_gaussian
 from mimml_edu.mi_lab.staircase import StaircaseResult, train_staircase
+from mimml_edu.plots.style import new_figure
 
 __all__ = [
+    "estimator_label",
     "plot_club",
     "plot_estimate_trace",
     "plot_gaussian_pairs",
@@ -26,7 +28,6 @@ __all__ = [
     "plot_smile_tradeoff",
     "plot_staircase",
     "plot_variance_vs_mi",
-    "trailing_mean",
 ]
 
 LABELS = {
@@ -35,19 +36,20 @@ LABELS = {
     "dv": "DV",
     "mine": "MINE",
     "js": "JS",
-    "smile_1": "SMILE τ=1",
-    "smile_5": "SMILE τ=5",
-    "smile_inf": "SMILE τ=∞",
     "ba": "BA",
     "club": "CLUB",
 }
 
 
-def _label(name: str) -> str:
+def estimator_label(name: str) -> str:
+    """The printed name of an estimator: ``smile_5`` -> ``SMILE τ=5``, ``nwj`` -> ``NWJ``."""
+    if name.startswith("smile_"):
+        tau = name.removeprefix("smile_")
+        return f"SMILE τ={'∞' if tau == 'inf' else tau}"
     return LABELS.get(name, name)
 
 
-def trailing_mean(values: np.ndarray, window: int | None = None) -> np.ndarray:
+def _trailing_mean(values: np.ndarray, window: int | None = None) -> np.ndarray:
     """Mean of the last ``window`` values at each step (fewer at the start) of a 1-D series.
 
     Unlike an exponential average, a wild early value leaves the curve after ``window``
@@ -57,7 +59,7 @@ def trailing_mean(values: np.ndarray, window: int | None = None) -> np.ndarray:
     if window is None:
         window = max(5, len(values) // 50)
     if window < 1:
-        raise ValueError(f"trailing_mean: window must be >= 1, got {window}")
+        raise ValueError(f"trailing mean: window must be >= 1, got {window}")
     csum = np.concatenate([[0.0], np.cumsum(values)])
     idx = np.arange(1, len(values) + 1)
     lo = np.maximum(idx - window, 0)
@@ -70,7 +72,7 @@ def plot_gaussian_pairs(
     """Scatter one coordinate pair (x₀, y₀) of the benchmark, plain and cubic, per MI."""
     import torch
 
-    fig = Figure(figsize=(3.0 * len(mi_values), 5.4), layout="constrained")
+    fig = new_figure(3.0 * len(mi_values), 5.4)
     axes = fig.subplots(2, len(mi_values), squeeze=False)
     for k, value in enumerate(mi_values):
         for row, cubic in enumerate((False, True)):
@@ -93,17 +95,17 @@ def plot_estimate_trace(result: StaircaseResult, *, ax=None, window: int | None 
 
     Args:
         result: a training run.  ax: draw into this Axes (default: a new Figure).
-        window: trailing-mean window in steps (default: see :func:`trailing_mean`).
+        window: trailing-mean window in steps (default: 2% of the steps, at least 5).
     """
     if ax is None:
-        fig = Figure(figsize=(6, 3.5), layout="constrained")
+        fig = new_figure(6, 3.5)
         ax = fig.subplots()
     else:
         fig = ax.figure
     steps = np.arange(len(result.estimates))
     lo, hi = np.percentile(result.estimates, [0.5, 99.5])
     ax.plot(steps, result.estimates, color="C0", alpha=0.25, lw=0.7, label="estimate")
-    ax.plot(steps, trailing_mean(result.estimates, window), color="C0", lw=1.5, label="mean")
+    ax.plot(steps, _trailing_mean(result.estimates, window), color="C0", lw=1.5, label="mean")
     ax.plot(steps, result.true_mi, color="k", lw=1.2, label="true MI")
     if result.estimator == "infonce":
         batch = result.batch_size
@@ -115,7 +117,7 @@ def plot_estimate_trace(result: StaircaseResult, *, ax=None, window: int | None 
         ax.plot(steps, closed, color="C2", ls=":", lw=1.2, label="CLUB with true q")
     top = max(hi, float(result.true_mi.max())) + 1
     ax.set_ylim(min(lo, 0.0) - 0.5, top)
-    ax.set_title(_label(result.estimator), fontsize=10)
+    ax.set_title(estimator_label(result.estimator), fontsize=10)
     ax.set_xlabel("training step")
     ax.set_ylabel("nats")
     return fig
@@ -124,7 +126,7 @@ def plot_estimate_trace(result: StaircaseResult, *, ax=None, window: int | None 
 def plot_staircase(results: Sequence[StaircaseResult], *, ncols: int = 5) -> Figure:
     """The staircase figure: one panel per estimator, estimates against the true MI."""
     nrows = math.ceil(len(results) / ncols)
-    fig = Figure(figsize=(3.2 * ncols, 2.7 * nrows), layout="constrained")
+    fig = new_figure(3.2 * ncols, 2.7 * nrows)
     axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
     for ax, result in zip(axes.flat, results, strict=False):
         plot_estimate_trace(result, ax=ax)
@@ -141,14 +143,14 @@ def plot_optimal_critic(
     estimates: Mapping[str, np.ndarray], mi_values: Sequence[float], *, batch_size: int
 ) -> Figure:
     """Mean ± one std of each estimator with the optimal critic, against the truth."""
-    fig = Figure(figsize=(7, 4.5), layout="constrained")
+    fig = new_figure(7, 4.5)
     ax = fig.subplots()
     x = np.asarray(mi_values, float)
     ax.plot(x, x, color="k", lw=1.5, label="true MI")
     ax.axhline(math.log(batch_size), color="C3", ls="--", lw=1, label=f"log B (B={batch_size})")
     for k, (name, values) in enumerate(estimates.items()):
         mean, std = values.mean(axis=1), values.std(axis=1)
-        ax.plot(x, mean, marker="o", ms=3, color=f"C{k}", label=_label(name))
+        ax.plot(x, mean, marker="o", ms=3, color=f"C{k}", label=estimator_label(name))
         ax.fill_between(x, mean - std, mean + std, color=f"C{k}", alpha=0.12)
     ax.set_xlabel("true MI (nats)")
     ax.set_ylabel("estimate (nats)")
@@ -164,11 +166,13 @@ def plot_variance_vs_mi(estimates: Mapping[str, np.ndarray], mi_values: Sequence
     Args:
         estimates: name -> (len(mi_values), draws) estimates.  mi_values: the truths.
     """
-    fig = Figure(figsize=(6, 4), layout="constrained")
+    fig = new_figure(6, 4)
     ax = fig.subplots()
     x = np.asarray(mi_values, float)
     for k, (name, values) in enumerate(estimates.items()):
-        ax.semilogy(x, values.std(axis=1), marker="o", ms=3, color=f"C{k}", label=_label(name))
+        ax.semilogy(
+            x, values.std(axis=1), marker="o", ms=3, color=f"C{k}", label=estimator_label(name)
+        )
     ax.set_xlabel("true MI (nats)")
     ax.set_ylabel("std of the estimate across batches")
     ax.legend(fontsize=7)
@@ -181,7 +185,7 @@ def plot_smile_tradeoff(taus: Sequence[float], estimates: np.ndarray, *, true_mi
     Args:
         taus: the clip values.  estimates: (len(taus), draws) estimates at ``true_mi``.
     """
-    fig = Figure(figsize=(6, 3.5), layout="constrained")
+    fig = new_figure(6, 3.5)
     ax = fig.subplots()
     bias = estimates.mean(axis=1) - true_mi
     std = estimates.std(axis=1)
@@ -202,7 +206,7 @@ def plot_club(
 ) -> Figure:
     """CLUB with the true q (closed form) against the truth; optionally a trained run."""
     ncols = 2 if trained is not None else 1
-    fig = Figure(figsize=(5.5 * ncols, 3.8), layout="constrained")
+    fig = new_figure(5.5 * ncols, 3.8)
     axes = fig.subplots(1, ncols, squeeze=False)[0]
     x = np.linspace(0, max(mi_values), 100)
     axes[0].plot(x, x, color="k", label="true MI")
@@ -236,10 +240,9 @@ def plot_club(
 
 def plot_playground(
     *,
-    estimator: str = "smile",
+    estimator: str = "smile_5",
     mi: float = 6.0,
     batch_size: int = 64,
-    tau: float = 5.0,
     steps: int = 300,
     seed: int = 0,
     hidden: int = 64,
@@ -247,12 +250,19 @@ def plot_playground(
 ) -> Figure:
     """Train one estimator at a fixed MI and draw its estimate converging (or not).
 
-    The static twin of :func:`~mimml_edu.objectives.mi_widgets.mi_playground`.
-    ``estimator`` is a benchmark name, or ``"smile"`` to use ``tau``.
+    The static twin of :func:`~mimml_edu.widgets.mi.mi_playground`.
+
+    Args:
+        estimator: a benchmark name (:data:`~mimml_edu.mi_lab.staircase.ESTIMATOR_NAMES`)
+            or ``smile_<tau>`` for any clip τ > 0.
+        mi: the true MI in nats.  batch_size: pairs per step.  steps: Adam steps.
+        seed: seed of the data and the critic.  hidden: critic width.  lr: Adam's rate.
+    Returns:
+        the Figure of :func:`plot_estimate_trace`, titled with the mean ± std of the
+        estimate over the last quarter of the steps.
     """
-    name = f"smile_{tau:g}" if estimator == "smile" else estimator
     result = train_staircase(
-        name,
+        estimator,
         mi_values=(mi,),
         steps_per_stage=steps,
         batch_size=batch_size,
@@ -266,8 +276,8 @@ def plot_playground(
     tail = result.stage_stats(window=max(steps // 4, 1))[0]
     fig.axes[0].legend(fontsize=7, loc="lower right")
     fig.axes[0].set_title(
-        f"{_label(name)}: last {max(steps // 4, 1)} steps {tail['mean']:.2f} ± {tail['std']:.2f}"
-        f" vs truth {mi:g} nats (B={batch_size})",
+        f"{estimator_label(estimator)}: last {max(steps // 4, 1)} steps "
+        f"{tail['mean']:.2f} ± {tail['std']:.2f} vs truth {mi:g} nats (B={batch_size})",
         fontsize=9,
     )
     return fig

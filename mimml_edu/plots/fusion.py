@@ -1,4 +1,4 @@
-"""Figures for chapter 06 (MI for fusion). Each returns a Figure and never calls ``show()``."""
+"""Figures for chapter 06 (MI for fusion): the log-variance pitfall, representation similarity."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+
+from mimml_edu.plots.style import new_figure
 
 
 def plot_logvar_pitfall(traces: Mapping[str, Mapping[str, Sequence[float]]]) -> Figure:
@@ -20,7 +22,7 @@ def plot_logvar_pitfall(traces: Mapping[str, Mapping[str, Sequence[float]]]) -> 
     """
     if not traces:
         raise ValueError("traces is empty: nothing to plot")
-    fig = Figure(figsize=(11, 3.3), layout="constrained")
+    fig = new_figure(11, 3.3)
     axes = fig.subplots(1, 3)
     panels = (
         ("logvar", "mean log-variance of q(y|x)"),
@@ -57,7 +59,7 @@ def plot_representation_similarity(
     if not matrices:
         raise ValueError("matrices is empty: nothing to plot")
     n_panels = len(matrices) + (1 if retrieval else 0)
-    fig = Figure(figsize=(3.8 * n_panels, 3.6), layout="constrained")
+    fig = new_figure(3.8 * n_panels, 3.6)
     axes = np.atleast_1d(fig.subplots(1, n_panels))
     im = None
     for ax, (model, mat) in zip(axes, matrices.items(), strict=False):
