@@ -20,13 +20,7 @@ import numpy as np
 
 from mimml_edu.data.batch import Session
 from mimml_edu.data.corpora import FORMATS, register_format
-from mimml_edu.data.recordings import (
-    MEDIA_FILES,
-    find_sessions,
-    participant_turns,
-    read_labels,
-    read_transcript,
-)
+from mimml_edu.data.recordings import MEDIA_FILES, find_sessions, read_label_table, session_turns
 from mimml_edu.data.report import ReadReport
 from mimml_edu.errors import MediaError
 
@@ -153,12 +147,12 @@ class RawCorpusReader:
         failures: list[ExtractionFailure] = []
         tpath = folder / MEDIA_FILES["transcript"]
         try:
-            turn_times, texts = participant_turns(
-                read_transcript(tpath), participant=self.participant, where=str(tpath)
-            )
+            turn_times, texts, late = session_turns(folder, participant=self.participant)
         except (OSError, ValueError) as err:
             self._fail(failures, ExtractionFailure(sid, "text", str(tpath), _reason(err, tpath)))
             return None, failures
+        if late:  # reported, not fatal even in strict mode: the other rows are good
+            failures.append(ExtractionFailure(sid, "text", str(tpath), _reason(late, tpath)))
         n = len(turn_times)
         meta: dict = {"source": str(folder), "empty_text_turns": texts.count("")}
         settings = {"turns": turn_times, "participant": self.participant}
@@ -247,8 +241,16 @@ class RawCorpusReader:
         folders = find_sessions(corpus_dir)
         report = CorpusReport()
         labels_path = corpus_dir / "labels.csv"
-        labels = read_labels(labels_path) if labels_path.is_file() else {}
+        labels, problems = {}, {}
+        if labels_path.exists() or labels_path.is_symlink():
+            labels, problems = read_label_table(labels_path, strict=self.strict)
         for folder in tqdm(folders, desc="sessions", unit="session", disable=not self.progress):
+            if folder.name in problems:
+                reason = _reason(problems[folder.name], labels_path)
+                report.failures.append(
+                    ExtractionFailure(folder.name, "labels", str(labels_path), reason)
+                )
+                continue
             session, failures = self.read_session(folder, labels.get(folder.name))
             report.failures.extend(failures)
             if session is not None:
@@ -272,7 +274,7 @@ def load_raw_corpus(corpus_dir: str | Path, **options) -> CorpusReport:
     return RawCorpusReader(**options).read_corpus(corpus_dir)
 
 
-def _reason(err: Exception, path: Path) -> str:
+def _reason(err: Exception | str, path: Path) -> str:
     """The error message without a leading repeat of the path."""
     message = str(err)
     prefix = f"{path}: "
