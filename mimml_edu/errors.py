@@ -12,8 +12,8 @@ Each type also derives from the built-in type the same mistake would raise elsew
 - :class:`CheckpointError`: a checkpoint file, or a checkpoint that does not fit the data.
 - :class:`TrainingError`: training that cannot go on (a non-finite loss).
 
-A missing file is a :class:`CorpusNotFoundError` or :class:`CheckpointNotFoundError`, which
-are also ``FileNotFoundError``.
+A missing file is a :class:`CorpusNotFoundError`, :class:`CheckpointNotFoundError` or
+:class:`ConfigNotFoundError`, which are also ``FileNotFoundError``.
 """
 
 from __future__ import annotations
@@ -83,3 +83,7 @@ class CorpusNotFoundError(CorpusError, FileNotFoundError):
 
 class CheckpointNotFoundError(CheckpointError, FileNotFoundError):
     """A checkpoint file that does not exist."""
+
+
+class ConfigNotFoundError(ConfigError, FileNotFoundError):
+    """A config file that does not exist."""

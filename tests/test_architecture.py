@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "metrics": 0,
     "data": 1,
     "config": 2,
+    "config_yaml": 2,
     "features": 2,
     "model": 3,
     "objectives": 4,
