@@ -106,12 +106,16 @@ def read_checkpoint(path: str | Path, *, device: str | torch.device = "cpu") -> 
     """Read a checkpoint file and check its format (no model is built).
 
     Raises:
-        CheckpointError: the file is missing, unreadable, not a mimml-edu checkpoint, or of
-            another format version.
+        CheckpointError: the file is missing or not a regular file, unreadable, not a
+            mimml-edu checkpoint, of another format version, or of another structure (its
+            ``model`` holds something else than tensors, its ``data``, ``training`` or
+            ``extra`` is not a dict).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise CheckpointNotFoundError("checkpoint not found", path=path)
+    from mimml_edu.data.source import require_regular_file
+
+    path = require_regular_file(
+        path, what="checkpoint", error=CheckpointError, not_found=CheckpointNotFoundError
+    )
     try:
         ckpt = torch.load(path, map_location=device, weights_only=True)
     except Exception as err:  # torch raises several types for corrupt or unsafe files
@@ -128,6 +132,15 @@ def read_checkpoint(path: str | Path, *, device: str | torch.device = "cpu") -> 
     for key in ("config", "model"):
         if not isinstance(ckpt.get(key), dict):
             raise CheckpointError(f"the checkpoint has no {key!r} dict", path=path)
+    for key in ("data", "training", "extra", "package"):
+        if not isinstance(ckpt.setdefault(key, {}), dict):
+            raise CheckpointError(
+                f"the checkpoint's {key!r} is a {type(ckpt[key]).__name__}, not a dict",
+                path=path,
+            )
+    bad = [k for k, v in ckpt["model"].items() if not torch.is_tensor(v)]
+    if bad:
+        raise CheckpointError(f"the weights {bad[:3]} are not tensors", path=path)
     return ckpt
 
 
@@ -202,3 +215,66 @@ def check_data(
 def history_is_finite(history: Mapping[str, Sequence[float]]) -> bool:
     """Whether every recorded value is finite (a run that diverged is not)."""
     return all(math.isfinite(v) for values in history.values() for v in values)
+
+
+def _resumable(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The config without what may change on resume (``train.epochs``, ``max_seconds``)."""
+    train = {k: v for k, v in config["train"].items() if k not in ("epochs", "max_seconds")}
+    return {**config, "train": train}
+
+
+def read_resume(
+    path: str | Path, *, config: Config, data: Mapping[str, Any], modules: Mapping[str, Any]
+) -> tuple[dict, dict, dict]:
+    """Read ``last.pt`` and restore the training state into ``modules``.
+
+    Args:
+        path: the ``kind="resume"`` checkpoint.  config: this run's config (only
+            ``train.epochs`` and ``train.max_seconds`` may differ).  data: this run's
+            :func:`data_record` (the fingerprint must match).
+        modules: ``model``, ``optim_main``, ``optim_mmilb``, ``scheduler``, ``labels``
+            (objects with ``load_state_dict``; None where the run has none).
+    Returns:
+        (history, loop state, best weights so far).
+    Raises:
+        CheckpointError: another kind, config or data; non-finite weights; a state that
+            does not load (naming the checkpoint).
+    """
+    ckpt = read_checkpoint(path, device=config.train.device)
+    if ckpt.get("kind") != "resume":
+        raise CheckpointError("not a resumable checkpoint (kind 'resume' expected)", path=path)
+    try:
+        same = _resumable(ckpt["config"]) == _resumable(config.to_dict())
+    except (KeyError, TypeError, AttributeError):
+        same = False
+    if not same:
+        raise CheckpointError(
+            "was written with a different config (only train.epochs and train.max_seconds "
+            "may change on resume)",
+            path=path,
+        )
+    old = ckpt["data"]
+    if old.get("fingerprint") != data.get("fingerprint"):
+        raise CheckpointError(
+            f"was trained on {old.get('spec') or 'other data'} ({old.get('n_sessions')} "
+            f"train+dev sessions, fingerprint {str(old.get('fingerprint'))[:12]}); this run's "
+            f"data is {data.get('spec')} ({data.get('n_sessions')} sessions, fingerprint "
+            f"{str(data.get('fingerprint'))[:12]}): resume only on the same data",
+            path=path,
+        )
+    check_finite(ckpt["model"], where=str(path))
+    try:
+        resume = ckpt["extra"]["resume"]
+        check_finite(resume["best_model"], where=f"{path} (best weights so far)")
+        modules["model"].load_state_dict(resume["best_model"])  # the best weights fit too
+        modules["model"].load_state_dict(ckpt["model"])
+        for key in ("optim_main", "optim_mmilb", "scheduler", "labels"):
+            if modules.get(key) is not None:
+                modules[key].load_state_dict(resume[key])
+        torch.set_rng_state(resume["rng"])
+        return ckpt["training"]["history"], dict(resume["state"]), resume["best_model"]
+    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, IndexError) as err:
+        detail = " ".join(str(err).split())[:160]
+        raise CheckpointError(
+            f"damaged resume state ({type(err).__name__}: {detail})", path=path
+        ) from None

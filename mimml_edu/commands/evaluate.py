@@ -13,21 +13,32 @@ import json
 import time
 
 from mimml_edu import DISCLAIMER
-from mimml_edu.commands.common import add_data_arguments, add_threads_argument, set_threads
+from mimml_edu.commands.common import (
+    add_data_arguments,
+    add_reader_arguments,
+    add_threads_argument,
+    count,
+    set_threads,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checkpoint", required=True, help="best.pt or last.pt from train")
     add_data_arguments(parser, default=None)
     parser.add_argument("--split", default="test", choices=("train", "dev", "test"))
-    parser.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
+    parser.add_argument(
+        "--n-boot", type=count, default=1000, help="bootstrap resamples (0: no intervals)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     add_threads_argument(parser)
+    add_reader_arguments(parser)
 
 
-def checkpoint_and_data(checkpoint: str, spec: str | None, fmt: str | None):
-    """Load a checkpoint and its data (``spec``, else the data it was trained on), and
-    check that the model can read that data.
+def checkpoint_and_data(
+    checkpoint: str, spec: str | None, fmt: str | None, args: argparse.Namespace | None = None
+):
+    """Load a checkpoint and its data (``spec``, else the data it was trained on, read with
+    the reader options of ``args``), and check that the model can read that data.
 
     Returns:
         (model, config, checkpoint dict, corpus).
@@ -42,7 +53,7 @@ def checkpoint_and_data(checkpoint: str, spec: str | None, fmt: str | None):
         raise CheckpointError(
             "records no training data; name the data with --data", path=checkpoint
         )
-    corpus = load_data(spec, fmt)
+    corpus = load_data(spec, fmt, args)
     check_data(
         ckpt,
         spec=corpus.spec,
@@ -59,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     set_threads(args.threads)
-    model, config, ckpt, corpus = checkpoint_and_data(args.checkpoint, args.data, args.format)
+    model, config, ckpt, corpus = checkpoint_and_data(
+        args.checkpoint, args.data, args.format, args
+    )
     sessions = [s for s in corpus.split(args.split) if s.label is not None]
     if not sessions:
         raise CorpusError(f"--data {corpus.spec}: no labelled {args.split} sessions")

@@ -13,6 +13,8 @@ import argparse
 import json
 from pathlib import Path
 
+from mimml_edu.commands.common import add_reader_arguments, reader_options
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -23,11 +25,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="corpus layout: daicwoz, edaic, recordings (default: detected from the files)",
     )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_reader_arguments(parser)
 
 
-def summarize(spec: str, fmt: str | None) -> dict:
+def summarize(spec: str, fmt: str | None, *, strict: bool = False, limits=None) -> dict:
     """What the reader of ``spec`` finds, JSON-ready. Own recordings are scanned without
-    running the feature extractors (fast; ``extract`` runs them)."""
+    running the feature extractors (fast; ``extract`` runs them). ``strict`` and
+    ``limits`` as in :func:`~mimml_edu.data.corpora.load_corpus`."""
     from mimml_edu.data.corpora import detect_format, load_corpus
 
     if spec == "synthetic" or spec.startswith("synthetic:"):
@@ -36,8 +40,8 @@ def summarize(spec: str, fmt: str | None) -> dict:
     if fmt == "recordings":
         from mimml_edu.data.recordings import scan_recordings
 
-        return scan_recordings(spec)
-    return load_corpus(spec, format=fmt).report.to_dict()
+        return scan_recordings(spec, strict=strict)
+    return load_corpus(spec, format=fmt, strict=strict, limits=limits).report.to_dict()
 
 
 def format_text(summary: dict) -> str:
@@ -62,6 +66,12 @@ def format_text(summary: dict) -> str:
         for item in summary[key]:
             if key == "skipped":
                 out.append(f"  {item['session_id']}: {item['reason']}")
+            elif item.get("kind") == "item_sum":
+                out.append(
+                    f"  {item['participant_id']}: PHQ-8 total {item['phq_score']}, items add "
+                    f"up to {item['item_sum']} ({item['file']}, line {item['line']}); the "
+                    "total is used"
+                )
             else:
                 out.append(
                     f"  {item['participant_id']}: PHQ-8 {item['phq_score']} written as "
@@ -76,6 +86,6 @@ def format_text(summary: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    summary = summarize(args.path, args.format)
+    summary = summarize(args.path, args.format, **reader_options(args))
     print(json.dumps(summary, indent=None) if args.json else format_text(summary))
     return 0 if summary["n_sessions"] > 0 else 1

@@ -267,16 +267,16 @@ def _is_recordings(path: Path) -> bool:
     return (path / "labels.csv").is_file() or any(path.glob("*/transcript.csv"))
 
 
-def _load_daicwoz(path: Path, **options) -> ReadReport:
+def _load_daicwoz(path: Path, *, strict: bool = False, **options) -> ReadReport:
     from mimml_edu.data.daicwoz import read_daicwoz
 
-    return read_daicwoz(path, on_error="skip", **options)
+    return read_daicwoz(path, on_error="raise" if strict else "skip", **options)
 
 
-def _load_edaic(path: Path, **options) -> ReadReport:
+def _load_edaic(path: Path, *, strict: bool = False, **options) -> ReadReport:
     from mimml_edu.data.edaic import read_edaic
 
-    return read_edaic(path, on_error="skip", **options)
+    return read_edaic(path, on_error="raise" if strict else "skip", **options)
 
 
 register_format(CorpusFormat("daicwoz", "DAIC-WOZ (AVEC 2017): XXX_P.zip or XXX_P/", _is_daicwoz,
@@ -316,7 +316,15 @@ def _format(name: str) -> CorpusFormat:
     return FORMATS[name]
 
 
-def load_corpus(spec: str, *, format: str | None = None, split_seed: int = 0, **options) -> Corpus:
+def load_corpus(
+    spec: str,
+    *,
+    format: str | None = None,
+    split_seed: int = 0,
+    strict: bool = False,
+    limits: Any = None,
+    **options,
+) -> Corpus:
     """Read the sessions that a corpus spec names.
 
     Args:
@@ -324,6 +332,10 @@ def load_corpus(spec: str, *, format: str | None = None, split_seed: int = 0, **
         format: the folder's format when the spec is a bare path (default: detected).
         split_seed: seed of the participant-level split of sessions that have no official
             split (stratified by label; train/dev/test in DAIC-WOZ's proportions).
+        strict: stop at the first session, file or label row that cannot be used (default:
+            skip that session with its reason in ``report.skipped``).
+        limits: the readers' size limits (:class:`~mimml_edu.data.source.Limits`; None:
+            the defaults).
         **options: keyword arguments of the format's reader (e.g. ``text_embedder``,
             ``include_interviewer`` for DAIC-WOZ).
     Returns:
@@ -347,8 +359,11 @@ def load_corpus(spec: str, *, format: str | None = None, split_seed: int = 0, **
     fmt = _format(name)
     if fmt.load is None:
         raise CorpusError(f"format {name!r} has no reader registered")
+    reader = {"strict": strict, **options}
+    if limits is not None and name in ("daicwoz", "edaic"):
+        reader["limits"] = limits
     try:
-        report = fmt.load(path, **options)
+        report = fmt.load(path, **reader)
     except CorpusError:
         raise
     except (ValueError, OSError) as err:

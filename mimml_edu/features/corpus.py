@@ -281,11 +281,11 @@ def _reason(err: Exception | str, path: Path) -> str:
     return message[len(prefix) :] if message.startswith(prefix) else message
 
 
-def read_recordings(path: str | Path, **options) -> ReadReport:
+def read_recordings(path: str | Path, *, strict: bool = False, **options) -> ReadReport:
     """The ``recordings`` format of :mod:`mimml_edu.data.corpora`: :func:`load_raw_corpus`
     as a :class:`~mimml_edu.data.report.ReadReport` (a session whose transcript is unusable
     is skipped with its reason; every other failure is a warning)."""
-    raw = load_raw_corpus(path, **options)
+    raw = load_raw_corpus(path, strict=strict, **options)
     report = ReadReport(sessions=raw.sessions, corpus="recordings")
     kept = {s.session_id for s in raw.sessions}
     for failure in raw.failures:
