@@ -276,6 +276,12 @@ def _evaluate(*extra: str):
     return build
 
 
+def _evaluate_on_edaic(work: Path, shared) -> list[str]:
+    folder = rc.edaic(work / "corpus")
+    return ["evaluate", "--checkpoint", str(shared.run() / "best.pt"), "--data", str(folder),
+            "--split", "dev", "--n-boot", "10"]  # fmt: skip
+
+
 def _explain(*extra: str):
     def build(work: Path, shared) -> list[str]:
         return ["explain", "--checkpoint", str(shared.run() / "best.pt"), "--json", *extra]
@@ -1446,8 +1452,8 @@ def catalogue() -> list[Case]:
         Case(
             "ck-widths",
             K,
-            "evaluate on data with other feature widths",
-            _evaluate("--data", str(rc.SAMPLES), "--n-boot", "10"),
+            "evaluate on data with other feature widths (E-DAIC's audio)",
+            _evaluate_on_edaic,
             needles=("feature widths",),
         ),
         Case(

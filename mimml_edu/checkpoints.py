@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -117,9 +118,13 @@ def read_checkpoint(path: str | Path, *, device: str | torch.device = "cpu") -> 
         path, what="checkpoint", error=CheckpointError, not_found=CheckpointNotFoundError
     )
     try:
-        ckpt = torch.load(path, map_location=device, weights_only=True)
+        with warnings.catch_warnings():  # torch warns about foreign pickles; we explain
+            warnings.simplefilter("ignore")
+            ckpt = torch.load(path, map_location=device, weights_only=True)
     except Exception as err:  # torch raises several types for corrupt or unsafe files
-        reason = " ".join(str(err).split())[:200]
+        reason = " ".join(str(err).split())[:160]
+        if "weights only load failed" in reason.lower() or "unsupported global" in reason.lower():
+            reason = "it holds pickled Python objects, which are never loaded"
         raise CheckpointError(f"not a readable checkpoint ({reason})", path=path) from None
     if not isinstance(ckpt, dict) or "format" not in ckpt:
         raise CheckpointError("not a mimml-edu checkpoint (no format key)", path=path)
