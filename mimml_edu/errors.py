@@ -13,7 +13,8 @@ Each type also derives from the built-in type the same mistake would raise elsew
 - :class:`TrainingError`: training that cannot go on (a non-finite loss).
 
 A missing file is a :class:`CorpusNotFoundError`, :class:`CheckpointNotFoundError` or
-:class:`ConfigNotFoundError`, which are also ``FileNotFoundError``.
+:class:`ConfigNotFoundError` or :class:`MediaNotFoundError`, which are also
+``FileNotFoundError``.
 """
 
 from __future__ import annotations
@@ -87,3 +88,7 @@ class CheckpointNotFoundError(CheckpointError, FileNotFoundError):
 
 class ConfigNotFoundError(ConfigError, FileNotFoundError):
     """A config file that does not exist."""
+
+
+class MediaNotFoundError(MediaError, FileNotFoundError):
+    """A media file that does not exist."""

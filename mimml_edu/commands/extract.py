@@ -43,12 +43,11 @@ def run(args: argparse.Namespace) -> int:
             strict=args.strict,
             progress=not args.json,
         )
-    except ExtractionError as err:
-        print(f"extract: {err}", file=sys.stderr)
+    except ExtractionError as err:  # --strict: the first file that could not be used
+        from mimml_edu.cli import one_line
+
+        print(f"mimml-edu: error: {one_line(err)}", file=sys.stderr)
         return 1
-    except (OSError, ValueError) as err:
-        print(f"extract: {err}", file=sys.stderr)
-        return 2
     for session in report.sessions:
         save_session(session, args.out)
     summary = report.to_dict()
