@@ -30,6 +30,7 @@ _SUBMODULES = frozenset(
         "data",
         "envcheck",
         "evaluate",
+        "exercises",
         "explain",
         "features",
         "model",

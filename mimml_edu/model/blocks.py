@@ -41,6 +41,17 @@ def masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     return total / count
 
 
+def gate_mix(r: torch.Tensor, c: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+    """The gated mix of the two views, ``F = G * R + (1 - G) * C``.
+
+    Args:
+        r: (B, K, d) BiGRU view.  c: (B, K, d) CNN view.  g: (B, K, d) gate in [0, 1].
+    Returns:
+        (B, K, d); G = 1 keeps the BiGRU view, G = 0 the CNN view.
+    """
+    return g * r + (1 - g) * c
+
+
 def compact_order(mask: torch.Tensor) -> torch.Tensor:
     """Per row, the turn indices with present turns first (in order), then the rest.
 
@@ -129,7 +140,7 @@ class GatedBiGRUCNN(nn.Module):
         if self.gate is None:
             return (r if r is not None else c), None
         g = torch.sigmoid(self.gate(torch.cat([r, c], dim=-1)))  # (B, K, d_out)
-        f = (g * r + (1 - g) * c) * keep
+        f = gate_mix(r, c, g) * keep
         return f, g
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

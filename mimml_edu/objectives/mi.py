@@ -54,7 +54,6 @@ __all__ = [
 ]
 
 
-
 def _check_scores(scores: Tensor, name: str) -> int:
     """Validate a (B, B) score matrix and return B."""
     if not isinstance(scores, Tensor):

@@ -30,6 +30,7 @@ from mimml_edu.data.batch import scale_phq
 
 EPS = 1e-8
 
+
 def delta(features: torch.Tensor, pos: torch.Tensor, neg: torch.Tensor) -> torch.Tensor:
     """``(||F - C-|| - ||F - C+||) / (||F - C+|| + eps)``.
 
@@ -58,6 +59,17 @@ def generate_labels(
     label = 0.5 * ratio * y_m + 0.5 * (y_m + delta_s - delta_m)
     label = torch.where(torch.isnan(label), y_m, label)
     return label.clamp(-clamp, clamp)
+
+
+def momentum_update(old: torch.Tensor, new: torch.Tensor, *, epoch: int) -> torch.Tensor:
+    """Self-MM's label update at epoch ``n >= 2``: ``(n-1)/(n+1) old + 2/(n+1) new``.
+
+    Args:
+        old, new: (B,) the stored and the newly generated labels.  epoch: 1-based n.
+    Returns:
+        (B,) the moved labels.
+    """
+    return (epoch - 1) / (epoch + 1) * old + 2 / (epoch + 1) * new
 
 
 class UnimodalLabels:
@@ -157,7 +169,7 @@ class UnimodalLabels:
                     delta(h[m], *self.centres(m)), delta_m, y_m, clamp=self.clamp
                 )
                 old = self.labels[m][rows]
-                moved = (epoch - 1) / (epoch + 1) * old + 2 / (epoch + 1) * new
+                moved = momentum_update(old, new, epoch=epoch)
                 self.labels[m][rows] = torch.where(present[m], moved, old)
         for m in self.modalities:
             keep = present[m]
