@@ -153,11 +153,13 @@ def _items(values):
     return edit
 
 
-def _dup_303(score: str):
+def _dup_303(score: str | None):
+    """Append a second row for 303 (its score replaced by ``score``, or the same row)."""
+
     def apply(data: bytes) -> bytes:
         lines = data.decode().split("\n")
         row = next(line for line in lines if line.startswith("303,")).rstrip("\r").split(",")
-        row[2] = score
+        row[2] = row[2] if score is None else score
         return (data.decode().rstrip("\r\n") + "\r\n" + ",".join(row) + "\r\n").encode()
 
     return apply
@@ -207,7 +209,7 @@ def _nan_wav(folder: Path) -> None:
     import numpy as np
     import soundfile as sf
 
-    y = np.zeros(16000, dtype=np.float32)
+    y = np.zeros(25 * 16000, dtype=np.float32)  # as long as the transcript
     y[100] = np.nan
     sf.write(folder / "s01" / "audio.wav", y, 16000, subtype="FLOAT")
 
@@ -433,7 +435,7 @@ def catalogue() -> list[Case]:
             "two different members with the same transcript name",
             _daic(lambda f: _duplicate_member(f / "402_P.zip")),
             "ok",
-            check=_skipped("402", "402_TRANSCRIPT.csv", "twice"),
+            check=_skipped("402", "402_TRANSCRIPT.csv", "two different files"),
             warn=True,
         ),
         Case(
@@ -693,7 +695,7 @@ def catalogue() -> list[Case]:
             "lab-dup-same",
             L,
             "one participant twice with the same row",
-            _label(TRAIN_LABELS, _dup_303("4")),
+            _label(TRAIN_LABELS, _dup_303(None)),
             "ok",
             check=_sessions("303", "402"),
         ),

@@ -35,8 +35,10 @@ class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one ``mimml-edu: error:`` line."""
 
     def error(self, message: str):  # type: ignore[override]
-        self.exit(2, f"mimml-edu: error: {self.prog}: {' '.join(message.split())} "
-                     f"(see {self.prog} --help)\n")  # fmt: skip
+        command = self.prog.removeprefix("mimml-edu").strip()
+        where = f"{command}: " if command else ""
+        text = " ".join(message.split())
+        self.exit(2, f"mimml-edu: error: {where}{text} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -262,7 +262,7 @@ def load_config(path: str | Path) -> Config:
     if kind == "missing":
         raise ConfigNotFoundError("config file not found", path=path)
     if kind is not None:
-        raise ConfigError(f"is {kind}, not a regular config file", path=path)
+        raise ConfigError(f"is {kind}, not a regular file (a config file expected)", path=path)
     if path.stat().st_size > MAX_CONFIG_BYTES:
         raise ConfigError(
             f"{path.stat().st_size >> 10} KB; a config file is at most "

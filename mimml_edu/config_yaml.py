@@ -33,8 +33,9 @@ def parse_yaml(text: str, *, where: str = "config") -> Any:
     """
     import yaml
 
-    loader = _loader_class()(text)
+    loader = None
     try:
+        loader = _loader_class()(text)
         node = loader.get_single_node()
         if node is None:
             return None
@@ -53,7 +54,8 @@ def parse_yaml(text: str, *, where: str = "config") -> Any:
     except RecursionError:
         raise ConfigError(f"{where}: YAML nested too deeply or a recursive alias") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _yaml_loader():

@@ -114,7 +114,7 @@ def require_regular_file(
     if kind == "missing":
         raise not_found(f"{what} not found", path=path)
     if kind is not None:
-        raise error(f"is {kind}, not a regular {what}", path=path)
+        raise error(f"is {kind}, not a regular file ({what} expected)", path=path)
     return path
 
 
@@ -180,7 +180,11 @@ class Source:
                 self._files.setdefault(p.name.lower(), []).append(p)  # is kept, and refused
             return
         if kind is not None and kind != "missing":
-            raise CorpusError(f"is {kind}, not a session .zip file or folder", path=self.path)
+            raise CorpusError(
+                f"is {kind}, not a regular file or a folder (a session .zip file or folder "
+                "expected)",
+                path=self.path,
+            )
         if kind == "missing" or self.path.suffix.lower() != ".zip":
             raise CorpusNotFoundError("expected a session .zip file or folder", path=self.path)
         try:
@@ -250,13 +254,13 @@ class Source:
             raise CorpusError("encrypted member (a password is needed; not supported)", path=where)
         if hit.compress_type not in _SUPPORTED_METHODS:
             raise CorpusError(
-                f"member compressed with an unsupported method ({hit.compress_type}); "
-                f"supported: {', '.join(_SUPPORTED_METHODS.values())}",
+                f"unsupported compression method {hit.compress_type} (supported: "
+                f"{', '.join(_SUPPORTED_METHODS.values())})",
                 path=where,
             )
         if hit.file_size > limit:
             raise CorpusError(
-                f"larger than the limit of {limit / MB:g} MB ({hit.file_size / MB:.0f} MB "
+                f"larger than the limit of {limit / MB:g} MB ({hit.file_size / MB:.1f} MB "
                 "uncompressed; see --max-member-mb)",
                 path=where,
             )

@@ -141,7 +141,7 @@ def model_path(path: str | Path | None = None) -> Path:
             path=path,
         )
     if kind is not None:
-        raise MediaError(f"is {kind}, not the FaceLandmarker model file", path=path)
+        raise MediaError(f"is {kind}, not a regular file (the FaceLandmarker model)", path=path)
     stat = path.stat()
     key = (str(path), stat.st_size, stat.st_mtime)
     if key not in _verified:
