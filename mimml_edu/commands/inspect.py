@@ -32,10 +32,13 @@ def summarize(spec: str, fmt: str | None, *, strict: bool = False, limits=None) 
     """What the reader of ``spec`` finds, JSON-ready. Own recordings are scanned without
     running the feature extractors (fast; ``extract`` runs them). ``strict`` and
     ``limits`` as in :func:`~mimml_edu.data.corpora.load_corpus`."""
-    from mimml_edu.data.corpora import detect_format, load_corpus
+    from mimml_edu.data.corpora import FORMATS, PLUGINS, detect_format, load_corpus
 
     if spec == "synthetic" or spec.startswith("synthetic:"):
         return load_corpus(spec).report.to_dict()
+    head, sep, rest = spec.partition(":")
+    if sep and head in {*FORMATS, *PLUGINS} and len(head) > 1:  # FORMAT:PATH
+        fmt, spec = fmt or head, rest
     fmt = fmt or detect_format(Path(spec))
     if fmt == "recordings":
         from mimml_edu.data.recordings import scan_recordings
