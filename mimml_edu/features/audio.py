@@ -21,9 +21,10 @@ Long recordings: everything is computed in bounded blocks
 (:mod:`mimml_edu.features.audio_blocks`). The file is decoded and resampled block by block,
 and :func:`extract_turns` keeps the resampled waveform in a temporary file and pools the
 turns block by block, so its memory does not grow with the recording's length. The frame
-table equals the whole-file computation's; the pooled turn statistics are summed in
-float64 (equal to the whole-file float32 pooling up to float32 rounding, checked in
-``tests/test_features_audio_blocks.py``). Only a regular file is opened: a FIFO, a
+table equals the whole-file computation's (to float32 rounding across blocks), and both
+:func:`pool_turns` and the streamed pooling sum in float64, so they agree to float32
+rounding (checked in ``tests/test_robust_media.py``; ``bench/audio_memory.py`` measures
+the memory). Only a regular file is opened: a FIFO, a
 device or a directory is refused with a :class:`~mimml_edu.errors.MediaError`.
 """
 
@@ -289,7 +290,7 @@ def pool_turns(
         ratio[i] = voiced.sum() / inside.sum()
         if not voiced.any():
             continue
-        x = frames.features[voiced]
+        x = frames.features[voiced].astype(np.float64)  # float32 sums lose small stds
         out[i, :d] = x.mean(axis=0)
         out[i, d : 2 * d] = x.std(axis=0)
         out[i, -1] = ratio[i]
