@@ -92,14 +92,8 @@ def _read_covarep(source: Source, pid: str, spans: np.ndarray):
 
 def _covarep_seconds(source: Source, pid: str) -> float | None:
     """The recording's length from the number of COVAREP rows (one per 10 ms)."""
-    name = f"{pid}_COVAREP.csv"
-    if source.find(name) is None:
-        return None
-    lines = 0
-    with source.open(name) as f:
-        while chunk := f.read(1 << 22):
-            lines += chunk.count(b"\n")
-    return lines / 100.0
+    lines = source.count_lines(f"{pid}_COVAREP.csv")
+    return None if lines is None else lines / 100.0
 
 
 def _read_clnf(source: Source, pid: str, kind: str, columns: Sequence[str], spans: np.ndarray):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mimml_edu.data.tables import parse_delimited
-from mimml_edu.data.turns import check_span, clean_text
+from mimml_edu.data.turns import clean_text, parse_span
 from mimml_edu.errors import CorpusError
 
 _PROMPT_ID = re.compile(r"^\s*[A-Za-z0-9_]+\s*\((.*)\)\s*$", re.DOTALL)
@@ -70,16 +70,7 @@ def transcript_rows(data: bytes, where: str) -> list[Row]:
                 path=where,
                 line=line,
             )
-        try:
-            start, stop = float(cells[0]), float(cells[1])
-        except ValueError:
-            raise CorpusError(
-                f"expected numeric start_time and stop_time, found {cells[0][:30]!r}, "
-                f"{cells[1][:30]!r}",
-                path=where,
-                line=line,
-            ) from None
-        check_span(start, stop, where, line)
+        start, stop = parse_span(cells[0], cells[1], where, line)
         speaker = cells[2].strip().lower()
         if speaker not in ("ellie", "participant"):
             raise CorpusError(

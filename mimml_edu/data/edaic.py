@@ -44,7 +44,7 @@ from mimml_edu.data.source import (
 )
 from mimml_edu.data.tables import read_text, table_blocks
 from mimml_edu.data.text_standin import embed_texts, hashing_text_embedding
-from mimml_edu.data.turns import FramePool, TextEmbedder, check_span, clean_text, late_rows
+from mimml_edu.data.turns import FramePool, TextEmbedder, clean_text, late_rows, parse_span
 from mimml_edu.errors import CorpusError, CorpusNotFoundError
 
 #: DAIC-WOZ's participant ids: 300-492 without 342, 394, 398, 460.
@@ -99,16 +99,7 @@ def transcript_rows(data: bytes, where: str) -> list[tuple[int, float, float, st
 def _row(cells: list[str], where: str, number: int) -> tuple[int, float, float, str]:
     if len(cells) < 3:
         raise CorpusError(f"expected 4 cells, found {len(cells)}", path=where, line=number)
-    try:
-        start, stop = float(cells[0]), float(cells[1])
-    except ValueError:
-        raise CorpusError(
-            f"expected numeric Start_Time and End_Time, found {cells[0][:30]!r}, "
-            f"{cells[1][:30]!r}",
-            path=where,
-            line=number,
-        ) from None
-    check_span(start, stop, where, number, names=("Start_Time", "End_Time"))
+    start, stop = parse_span(cells[0], cells[1], where, number, ("Start_Time", "End_Time"))
     return number, start, stop, clean_text(cells[2])
 
 
@@ -160,15 +151,9 @@ def _audio(source: Source, pid: str, spans: np.ndarray):
 
 
 def _smile_seconds(source: Source, pid: str) -> float | None:
-    """The recording's length from the number of eGeMAPS rows (one per 10 ms)."""
-    name = f"{pid}_OpenSMILE2.3.0_egemaps.csv"
-    if source.find(name) is None:
-        return None
-    lines = 0
-    with source.open(name) as f:
-        while chunk := f.read(1 << 22):
-            lines += chunk.count(b"\n")
-    return max(0, lines - 1) / 100.0
+    """The recording's length from the number of eGeMAPS rows (one per 10 ms, a header)."""
+    lines = source.count_lines(f"{pid}_OpenSMILE2.3.0_egemaps.csv")
+    return None if lines is None else max(0, lines - 1) / 100.0
 
 
 def read_edaic_session(

@@ -34,7 +34,7 @@ import numpy as np
 from mimml_edu.data.batch import PHQ8_THRESHOLD
 from mimml_edu.data.source import DEFAULT_LIMITS, Limits, file_kind, require_regular_file
 from mimml_edu.data.tables import decode_text
-from mimml_edu.data.turns import check_span, late_rows
+from mimml_edu.data.turns import late_rows, parse_span
 from mimml_edu.errors import CorpusError
 
 TRANSCRIPT_COLUMNS = ("start_time", "stop_time", "speaker", "text")
@@ -92,16 +92,7 @@ def read_transcript(path: str | Path, *, limits: Limits = DEFAULT_LIMITS):
     lines = []
     for line, cells in body:
         cells = cells + [""] * (len(header) - len(cells))
-        times = []
-        for col in ("start_time", "stop_time"):
-            cell = cells[index[col]]
-            try:
-                times.append(float(cell))
-            except ValueError:
-                raise CorpusError(
-                    f"{col} {cell[:30]!r} is not a number", path=path, line=line
-                ) from None
-        check_span(*times, str(path), line)
+        times = parse_span(cells[index["start_time"]], cells[index["stop_time"]], str(path), line)
         for col, value in zip(("start_time", "stop_time"), times, strict=True):
             data[col].append(value)
         data["speaker"].append(cells[index["speaker"]])

@@ -272,6 +272,16 @@ class Source:
             raise CorpusError(f"unsupported member ({_reason(err)})", path=where) from None
         return io.BufferedReader(_Member(raw, where, limit), 1 << 20)
 
+    def count_lines(self, name: str) -> int | None:
+        """The number of lines of a file, streamed (None when the file is absent)."""
+        if self.find(name) is None:
+            return None
+        lines = 0
+        with self.open(name) as f:
+            while chunk := f.read(1 << 22):
+                lines += chunk.count(b"\n")
+        return lines
+
     def read_bytes(self, name: str) -> bytes:
         """The bytes of a small text file (transcript, labels), at most
         ``limits.text_bytes()``; ``CorpusNotFoundError`` if absent."""

@@ -3,9 +3,9 @@
 Public API: :func:`clean_text` (transcript markup removed), :func:`pool_frames` and
 :class:`FramePool` (frame features averaged over each turn's time span, at once or block by
 block), :data:`TextEmbedder` (what the readers accept as a text embedder), and the timing
-rules every transcript reader applies: :func:`check_span` (finite, not negative, stop not
-before start) and :func:`late_rows` (rows that start after the end of the recording are
-reported and not used, never merged into the last turn).
+rules every transcript reader applies: :func:`check_span` and :func:`parse_span` (finite,
+not negative, stop not before start) and :func:`late_rows` (rows that start after the end
+of the recording are reported and not used, never merged into the last turn).
 """
 
 from __future__ import annotations
@@ -131,6 +131,30 @@ def check_span(
         raise CorpusError(
             f"{names[1]} is before {names[0]} ({stop!r} < {start!r})", path=where, line=line
         )
+
+
+def parse_span(
+    start: str,
+    stop: str,
+    where: str,
+    line: int | None,
+    names: tuple[str, str] = ("start_time", "stop_time"),
+) -> tuple[float, float]:
+    """A transcript row's two time cells as numbers, checked by :func:`check_span`.
+
+    Raises:
+        CorpusError naming the file, the line and the cell that is not a number.
+    """
+    try:
+        span = float(start), float(stop)
+    except ValueError:
+        raise CorpusError(
+            f"expected numeric {names[0]} and {names[1]}, found {start[:30]!r}, {stop[:30]!r}",
+            path=where,
+            line=line,
+        ) from None
+    check_span(*span, where, line, names)
+    return span
 
 
 def late_rows(
