@@ -22,7 +22,7 @@ from mimml_edu.data.source import Limits, Source  # noqa: F401  (re-exported)
 from mimml_edu.errors import CorpusError
 
 #: Bytes of a table parsed at once (whole lines): the working set of the table readers.
-BLOCK_BYTES = 8 << 20
+BLOCK_BYTES = 4 << 20
 _NOT_NUMBERS = ["nan", "-nan", "inf", "-inf", "+inf", "na", ""]
 
 
@@ -117,17 +117,23 @@ def _line_blocks(stream: BinaryIO, block_bytes: int, where: str) -> Iterator[tup
 
 
 def _lines(block: bytes, first: int, sep: bytes) -> tuple[bytes, np.ndarray, np.ndarray]:
-    """The block without blank lines, the line number and the separator count of each line."""
+    """The block without blank lines, the line number and the separator count of each line
+    (a few bytes of working memory per byte of the block)."""
     arr = np.frombuffer(block, dtype=np.uint8)
     ends = np.flatnonzero(arr == 10)
     if not len(ends) or ends[-1] != len(arr) - 1:
         ends = np.r_[ends, len(arr)]
     starts = np.r_[0, ends[:-1] + 1]
-    seps = np.r_[0, np.cumsum(arr == sep[0])]
-    visible = np.r_[0, np.cumsum((arr > 32) & (arr != sep[0]))]
-    n_sep = seps[ends] - seps[starts]
-    blank = (visible[ends] - visible[starts]) == 0
+    lengths = ends - starts
+    n_sep = np.zeros(len(ends), dtype=np.int64)
+    full = lengths > 0
+    if full.any():
+        n_sep[full] = np.add.reduceat(arr == sep[0], starts[full])[: int(full.sum())]
+        # reduceat sums up to the next start; a segment holds its line and its newline
     numbers = first + np.arange(len(ends))
+    blank = np.zeros(len(ends), dtype=bool)
+    for i in np.flatnonzero(n_sep == 0):  # only lines without separators can be blank
+        blank[i] = not block[starts[i] : ends[i]].strip(b" \t")
     if blank.any():
         keep = ~blank
         block = b"".join(block[a : b + 1] for a, b in zip(starts[keep], ends[keep], strict=True))
