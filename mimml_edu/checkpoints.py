@@ -125,6 +125,8 @@ def read_checkpoint(path: str | Path, *, device: str | torch.device = "cpu") -> 
         reason = " ".join(str(err).split())[:160]
         if "weights only load failed" in reason.lower() or "unsupported global" in reason.lower():
             reason = "it holds pickled Python objects, which are never loaded"
+        else:
+            reason = f"damaged, truncated or not a torch file: {reason}"
         raise CheckpointError(f"not a readable checkpoint ({reason})", path=path) from None
     if not isinstance(ckpt, dict) or "format" not in ckpt:
         raise CheckpointError("not a mimml-edu checkpoint (no format key)", path=path)
