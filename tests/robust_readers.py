@@ -129,3 +129,9 @@ def cache_hash(path: str) -> dict:
     from mimml_edu.features.cache import file_sha256
 
     return {"problems": [], "sha": file_sha256(path)}
+
+
+def session_file(path: str) -> dict:
+    from mimml_edu.features.store import load_session
+
+    return {"problems": session_problems(load_session(path))}

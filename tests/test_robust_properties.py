@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def worker():
     w = LimitedWorker(
         ("robust_readers", "mimml_edu.data.daicwoz", "mimml_edu.data.edaic",
          "mimml_edu.data.recordings", "mimml_edu.config", "mimml_edu.checkpoints",
-         "mimml_edu.model", "pandas", "torch"),
+         "mimml_edu.model", "mimml_edu.features.store", "pandas", "torch"),
         memory_mb=768,
         timeout=60,
     )  # fmt: skip
@@ -62,6 +63,13 @@ def scratch():
     root = Path(tempfile.mkdtemp(prefix="mimml-properties-"))
     yield root
     shutil.rmtree(root, ignore_errors=True)
+
+
+class Valid(dict):
+    """A valid input (file name -> bytes) whose repr stays short in failure reports."""
+
+    def __repr__(self) -> str:
+        return f"Valid({', '.join(self)})"
 
 
 def _fresh(scratch: Path) -> Path:
@@ -82,7 +90,7 @@ def assert_clean(outcome, *names: str) -> None:
 def daicwoz_members(scratch):
     path = write_daicwoz_session(scratch / "valid", 402, duration_s=20, seed=1, landmarks=False)
     with zipfile.ZipFile(path) as z:
-        return {info.filename: z.read(info) for info in z.infolist()}
+        return Valid({info.filename: z.read(info) for info in z.infolist()})
 
 
 TABLES = {"_TRANSCRIPT.csv": "\t", "_COVAREP.csv": ",", "_CLNF_AUs.txt": ",",
@@ -204,12 +212,29 @@ def checkpoint_bytes(scratch):
 
     config = Config.from_dict({"model": {"d_proj": 8, "d_h": 8, "d_z": 16}})
     ckpt = model_checkpoint(config, build_model(config.model).state_dict())
-    return save_atomic(ckpt, scratch / "model.pt").read_bytes()
+    return Valid({"model.pt": save_atomic(ckpt, scratch / "model.pt").read_bytes()})
 
 
 @settings(PROFILE, max_examples=SEARCH or 20)
 @given(st.data())
 def test_checkpoint_file(worker, scratch, checkpoint_bytes, data):
     path = _fresh(scratch) / "model.pt"
-    path.write_bytes(data.draw(mutated_bytes(checkpoint_bytes)))
+    path.write_bytes(data.draw(mutated_bytes(checkpoint_bytes["model.pt"])))
     assert_clean(worker.call(READERS, "checkpoint_file", str(path)), "model.pt")
+
+
+@pytest.fixture(scope="module")
+def session_bytes(scratch):
+    from mimml_edu.data.synthetic import make_corpus
+    from mimml_edu.features.store import save_session
+
+    session = replace(make_corpus(4, seed=0).sessions[0], meta={"source": "synthetic"})
+    return Valid({"s.npz": save_session(session, scratch / "features").read_bytes()})
+
+
+@settings(PROFILE, max_examples=SEARCH or 25)
+@given(st.data())
+def test_extracted_session_file(worker, scratch, session_bytes, data):
+    path = _fresh(scratch) / "s.npz"
+    path.write_bytes(data.draw(mutated_bytes(session_bytes["s.npz"])))
+    assert_clean(worker.call(READERS, "session_file", str(path)), "s.npz")
