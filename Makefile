@@ -1,6 +1,6 @@
 # mimml-edu: every target does its own set-up.
 # The virtual environment is (re)built when the pinned files change: the stamp file's name
-# carries a hash of requirements/lock.txt and pyproject.toml, so an unchanged environment
+# carries a hash of requirements/lock.txt, pyproject.toml and setup.py, so an unchanged environment
 # is reused and a changed pin triggers a refresh.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -10,24 +10,26 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 LOCK := requirements/lock.txt
-ENV_HASH := $(shell cat $(LOCK) pyproject.toml | sha256sum | cut -c1-16)
+ENV_HASH := $(shell cat $(LOCK) pyproject.toml setup.py | sha256sum | cut -c1-16)
 STAMP := $(VENV)/.mimml-env-$(ENV_HASH)
 PIP_QUIET := --quiet --no-input --disable-pip-version-check
 export PYTHONDONTWRITEBYTECODE := 1
 export MPLBACKEND := Agg
 
-.PHONY: help venv book test lab demo lint clean
+.PHONY: help venv browser book test lab demo lint dist clean
 
 help:
 	@echo "make book  - execute every chapter and build the HTML book (book/_build/html)"
-	@echo "make test  - run the whole test suite (unit tests, notebooks, the book build)"
+	@echo "make test  - run the whole test suite (unit tests, notebooks, the book build and"
+	@echo "             the browser tests: installs chromium and chromium-driver if missing)"
 	@echo "make lab   - open JupyterLab on notebooks/"
 	@echo "make demo  - run 'mimml-edu demo'"
 	@echo "make lint  - ruff"
+	@echo "make dist  - build the sdist and the wheel into dist/"
 
 venv: $(STAMP)
 
-$(STAMP): $(LOCK) pyproject.toml
+$(STAMP): $(LOCK) pyproject.toml setup.py
 	@echo ">> setting up $(VENV) from $(LOCK) (first time: a few minutes; log in $(VENV)/install.log)"
 	@if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys; assert sys.version_info[:2] >= (3, 11)'; then \
 		rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
@@ -46,7 +48,11 @@ $(STAMP): $(LOCK) pyproject.toml
 book: $(STAMP)
 	@$(BIN)/python book/build_book.py
 
-test: $(STAMP)
+# The browser tests drive Debian's chromium (installed here when missing; needs root).
+browser:
+	@.ci/install-browser
+
+test: $(STAMP) browser
 	@$(BIN)/python -m pytest
 
 lab: $(STAMP)
@@ -58,5 +64,14 @@ demo: $(STAMP)
 lint: $(STAMP)
 	@$(BIN)/ruff check .
 
+# The sdist, then the wheel built from it (so a file missing from the sdist fails here);
+# no build isolation: the pinned setuptools of .venv builds, without the network.
+dist: $(STAMP)
+	@rm -rf dist build
+	@$(BIN)/python -m build --no-isolation --outdir dist . > dist.log 2>&1 \
+		|| { tail -40 dist.log; echo "make dist failed (log: dist.log)"; exit 1; }
+	@rm -f dist.log
+	@ls -l dist
+
 clean:
-	rm -rf book/_build .pytest_cache
+	rm -rf book/_build .pytest_cache build dist

@@ -8,7 +8,9 @@ without training: chapter 09's (recipe ``mimml_explain``) on its own corpus, and
 ``mimml_synthetic`` (the compact model of the default corpus), both from
 :mod:`mimml_edu.pretrained`. Each row reports
 
-- the model's session-level test AUROC (how much there is to explain) and its best epoch;
+- the model's session-level test AUROC (how much there is to explain) and its best epoch,
+  and its test AUROC with each modality masked in every turn (``auroc_without_*``: how much
+  the model leans on that modality, a modality without signal included);
 - turn AUROC against the true signal turns: IG and occlusion with the default score, the
   turn's *support for the prediction* (``a_t * sign(F(x))``); IG with that support counted
   in channels weighted by their mean support for the prediction over the explained
@@ -142,6 +144,10 @@ def run_setting(name: str, knobs: dict, args: argparse.Namespace, train_seed: in
         "train_seed": train_seed if trained else None,
         "oracle_bacc": corpus.oracle_balanced_accuracy(args.split),
         "model_auroc": model_auroc,
+        **{
+            f"auroc_without_{m}": _masked_auroc(model, test, m, k, stride)
+            for m in model.config.modalities
+        },
         "best_epoch": best_epoch,
         "train_s": train_s,
         "n_explained": s["n_sessions"],
@@ -326,9 +332,14 @@ def _ranking_finding(model, test, summary, strength, oracle_single, model_auroc,
         m = max(importance, key=importance.get)
         oracle = ", ".join(f"{n} {oracle_single[n]:.3f}" for n in with_signal)
         text = f"{m} (strength {strength[m]}) ranked first; single-modality Bayes AUROC {oracle}"
-    keep = [_without(s, m) for s in test]
-    masked = compute_metrics(to_sessions(predict_windows(model, keep, k=k, stride=stride)))
-    return f"{text}; test AUROC {model_auroc:.3f}, with {m} masked {masked['auroc']:.3f}"
+    masked = _masked_auroc(model, test, m, k, stride)
+    return f"{text}; test AUROC {model_auroc:.3f}, with {m} masked {masked:.3f}"
+
+
+def _masked_auroc(model, sessions, modality: str, k: int, stride: int | None) -> float:
+    """Session-level AUROC of the model with ``modality`` masked in every turn."""
+    keep = [_without(s, modality) for s in sessions]
+    return compute_metrics(to_sessions(predict_windows(model, keep, k=k, stride=stride)))["auroc"]
 
 
 def _without(session, modality: str):

@@ -3,12 +3,15 @@
 Standard protocol (the defaults): d = 20, MI staircase 2, 4, 6, 8, 10 nats, batch 64,
 Adam lr 5e-4, separable critic (ReLU MLPs, hidden 256, embedding 32), one critic per
 estimator trained through all stages. Prints a table and, with --csv, writes columns
-``estimator,critic,data,steps_per_stage,true_mi,mean,std,median,seconds`` (seconds: wall
+``estimator,critic,data,steps_per_stage,true_mi,mean,std,median,seconds,note`` (seconds: wall
 time of that estimator's whole run, repeated on each of its rows). An estimator whose
-critic diverges (inf/NaN scores) is reported as DIVERGED, with ``nan`` in its CSV rows, and
-the benchmark goes on with the next one.
+critic diverges (inf/NaN scores) is reported as DIVERGED, with ``nan`` in its CSV rows and
+the reason (step and stage) in ``note``, and the benchmark goes on with the next one.
 
     .venv/bin/python bench/mi_gaussian.py --steps-per-stage 1000 --csv /tmp/mi.csv
+
+Chapter 05 reads its closing tables from ``bench/results/mi_gaussian.csv`` and
+``bench/results/mi_gaussian_cubic.csv`` (see ``bench/results/README.md``).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ COLUMNS = (
     "std",
     "median",
     "seconds",
+    "note",
 )
 
 
@@ -127,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
                         "std": "nan",
                         "median": "nan",
                         "seconds": "nan",
+                        "note": str(err),
                     }
                     if writer is not None:
                         writer.writerow(row)
@@ -140,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
                     "steps_per_stage": args.steps_per_stage,
                     **stats,
                     "seconds": round(result.seconds, 3),
+                    "note": "",
                 }
                 rows.append(row)
                 print(

@@ -3,7 +3,9 @@
 One step = draw a batch of 64 correlated-Gaussian pairs (d = 20), critic forward, estimator,
 backward, Adam update (separable critic, hidden 256, embedding 32; BA/CLUB: a Gaussian q
 with hidden 256). Estimators are timed in interleaved rounds, so a burst of load from other
-processes hits all of them alike; the table gives the best and the median round.
+processes hits all of them alike; the table gives the best and the median round. With
+--csv, writes the columns ``estimator,best_ms,median_ms,rounds,steps,threads`` (chapter 05
+reads ``bench/results/mi_step_time.csv``).
 
     .venv/bin/python bench/mi_step_time.py --rounds 5 --steps 100 --threads 1
 """
@@ -11,9 +13,11 @@ processes hits all of them alike; the table gives the best and the median round.
 from __future__ import annotations
 
 import argparse
+import csv
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import torch
 
@@ -28,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--steps", type=int, default=100, help="timed steps per round")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--critic", choices=("separable", "concat"), default="separable")
+    p.add_argument("--csv", type=Path, default=None, help="write the table to this CSV file")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -56,8 +61,26 @@ def main(argv: list[str] | None = None) -> int:
         f"threads={args.threads}, critic={args.critic}, batch 64, d 20"
     )
     print(f"{'estimator':<10} {'best':>7} {'median':>7}")
+    rows = []
     for name in names:
-        print(f"{name:<10} {min(times[name]):>7.2f} {statistics.median(times[name]):>7.2f}")
+        best, median = min(times[name]), statistics.median(times[name])
+        print(f"{name:<10} {best:>7.2f} {median:>7.2f}")
+        rows.append(
+            {
+                "estimator": name,
+                "best_ms": round(best, 3),
+                "median_ms": round(median, 3),
+                "rounds": args.rounds,
+                "steps": args.steps,
+                "threads": args.threads,
+            }
+        )
+    if args.csv is not None:
+        args.csv.parent.mkdir(parents=True, exist_ok=True)
+        with args.csv.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
     return 0
 
 

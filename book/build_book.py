@@ -10,6 +10,12 @@ keyed on the code of the notebook, so a chapter whose code has not changed is no
 executed twice (the test suite fills the cache; the book build reuses it).
 A cell error fails the build (``allow_errors: false``); the ``raises-exception``
 tag marks the cells that are meant to raise.
+
+Widgets: the live widget is for Jupyter; the book shows its static twin. Before an
+executed chapter is stored, each widget output gets the PNG that the widget's figure
+(its ``ipywidgets.Image`` with the CSS class ``mimml-widget-figure``) shows after the
+chapter ran, and the widget state is dropped, so no page needs the widget manager's
+JavaScript.
 """
 
 from __future__ import annotations
@@ -31,6 +37,10 @@ BUILD = BOOK / "_build"
 CACHE = BUILD / ".jupyter_cache"
 DEFAULT_TIMEOUT = 180
 CELL_TIMEOUT = 300
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+#: the CSS class of a widget app's figure (an ipywidgets.Image holding a PNG)
+FIGURE_CLASS = "mimml-widget-figure"
 
 
 def chapters() -> list[Path]:
@@ -97,6 +107,48 @@ def cached(path: Path) -> bool:
     return True
 
 
+def _widget_png(state: dict, model_id: str, seen: set[str] | None = None) -> str | None:
+    """The base64 PNG of the figure inside widget ``model_id`` (depth first), or None."""
+    seen = set() if seen is None else seen
+    if model_id in seen or model_id not in state:
+        return None
+    seen.add(model_id)
+    model = state[model_id]
+    values = model.get("state", {})
+    if model.get("model_name") == "ImageModel" and FIGURE_CLASS in values.get("_dom_classes", ()):
+        for buffer in model.get("buffers", ()):
+            if list(buffer.get("path", ())) == ["value"] and buffer.get("encoding") == "base64":
+                return buffer["data"]
+        return None
+    for child in values.get("children", ()):
+        found = _widget_png(state, str(child).removeprefix("IPY_MODEL_"), seen)
+        if found is not None:
+            return found
+    return None
+
+
+def static_widgets(nb) -> int:
+    """Replace each widget view in ``nb``'s outputs by its figure's PNG; drop widget state.
+
+    An output whose widget holds no figure keeps only its text (its repr), which
+    ``tests/test_book_outputs.py`` reports. Returns the number of widget figures kept.
+    """
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    kept = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", ()):
+            data = output.get("data", {})
+            view = data.pop(WIDGET_VIEW, None)
+            if view is None:
+                continue
+            png = _widget_png(state, view.get("model_id", ""))
+            if png is not None:
+                data["image/png"] = png
+                kept += 1
+    nb.metadata.pop("widgets", None)
+    return kept
+
+
 def execute(path: Path, *, timeout: int | None = None, store: bool = True):
     """Run one notebook top to bottom in a fresh kernel; return (executed nb, seconds).
 
@@ -122,6 +174,7 @@ def execute(path: Path, *, timeout: int | None = None, store: bool = True):
     with _time_limit(limit, f"notebook {path.name}"):
         client.execute()
     seconds = time.perf_counter() - start
+    static_widgets(nb)
     if store:
         # Store under the source notebook's hash (what jupyter-book will look up).
         from jupyter_cache import get_cache
@@ -134,6 +187,27 @@ def execute(path: Path, *, timeout: int | None = None, store: bool = True):
             overwrite=True,
         )
     return nb, seconds
+
+
+def execute_missing() -> None:
+    """Execute into the cache every chapter whose current code it does not hold yet."""
+    ensure_cache_fresh()
+    for path in chapters():
+        if cached(path):
+            print(f"{path.name}: cached", flush=True)
+            continue
+        _, seconds = execute(path)
+        print(f"{path.name}: executed in {seconds:.1f} s", flush=True)
+
+
+def cached_notebook(path: Path):
+    """The executed notebook the cache holds for ``path``'s current code (KeyError if none)."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache = get_cache(CACHE)
+    record = cache.match_cache_notebook(nbformat.read(path, as_version=4))
+    return cache.get_cache_bundle(record.pk).nb
 
 
 def build_html() -> Path:
@@ -161,13 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--execute", action="store_true", help="only execute into the cache")
     args = parser.parse_args(argv)
-    ensure_cache_fresh()
-    for path in chapters():
-        if cached(path):
-            print(f"{path.name}: cached", flush=True)
-            continue
-        _, seconds = execute(path)
-        print(f"{path.name}: executed in {seconds:.1f} s", flush=True)
+    execute_missing()
     if not args.execute:
         index = build_html()
         print(f"Book: {index}")

@@ -200,8 +200,13 @@ def oracle_metrics(
 ) -> dict[str, float]:
     """Session-level metrics of the Bayes oracle of a synthetic corpus.
 
-    The oracle decides "depressed" where P(depressed | session) >= the prevalence (the
-    Bayes rule for balanced accuracy) and predicts E[PHQ-8 | session].
+    The oracle decides "depressed" where P(depressed | session) >= the prevalence and
+    predicts E[PHQ-8 | session]. That is the Bayes-optimal rule for balanced accuracy; its
+    posterior is the best ranking (AUROC) and its mean the best estimate for squared error
+    (RMSE): for these three (:data:`~mimml_edu.evaluate.ORACLE_OPTIMAL`) no model can beat
+    it on average. It is *not* the optimum for accuracy (the Bayes rule for accuracy
+    thresholds the posterior at 0.5), for the F1 scores, or for MAE (the posterior median
+    is best there): its values for those are a reference, and a model may beat them.
 
     Args:
         corpus: a :class:`~mimml_edu.data.synthetic.SyntheticCorpus`.

@@ -17,9 +17,10 @@ pickled code is ever run). Keys:
 
 from __future__ import annotations
 
-import math
 import os
+import pickle
 import warnings
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -117,16 +118,23 @@ def read_checkpoint(path: str | Path, *, device: str | torch.device = "cpu") -> 
     path = require_regular_file(
         path, what="checkpoint", error=CheckpointError, not_found=CheckpointNotFoundError
     )
+    if not zipfile.is_zipfile(path):
+        raise CheckpointError(
+            "not a readable checkpoint (not a file written by torch.save)", path=path
+        )
     try:
         with warnings.catch_warnings():  # torch warns about foreign pickles; we explain
             warnings.simplefilter("ignore")
             ckpt = torch.load(path, map_location=device, weights_only=True)
-    except Exception as err:  # torch raises several types for corrupt or unsafe files
+    except pickle.UnpicklingError:
+        raise CheckpointError(
+            "not a readable checkpoint: it holds objects other than tensors and plain data, "
+            "and loading those could run code (refused)",
+            path=path,
+        ) from None
+    except Exception as err:  # torch raises several types for damaged archives
         reason = " ".join(str(err).split())[:160]
-        if "weights only load failed" in reason.lower() or "unsupported global" in reason.lower():
-            reason = "it holds pickled Python objects, which are never loaded"
-        else:
-            reason = f"damaged, truncated or not a torch file: {reason}"
+        reason = f"damaged, truncated or not a torch file: {reason}"
         raise CheckpointError(f"not a readable checkpoint ({reason})", path=path) from None
     if not isinstance(ckpt, dict) or "format" not in ckpt:
         raise CheckpointError("not a mimml-edu checkpoint (no format key)", path=path)
@@ -217,11 +225,6 @@ def check_data(
             f"{spec} has feature widths {got}",
             path=where,
         )
-
-
-def history_is_finite(history: Mapping[str, Sequence[float]]) -> bool:
-    """Whether every recorded value is finite (a run that diverged is not)."""
-    return all(math.isfinite(v) for values in history.values() for v in values)
 
 
 def _resumable(config: Mapping[str, Any]) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from mimml_edu.errors import ConfigError, ConfigNotFoundError
 MAX_CONFIG_BYTES = 1 << 20
 
 FUSIONS = ("gated", "gru", "cnn", "concat", "early", "late")
+BLOCKS = ("gated", "gru", "cnn")
 
 
 @dataclass
@@ -56,6 +57,9 @@ class ModelConfig:
             concatenation), ``concat`` (no fusion block, z from the unimodal h only),
             ``early`` (baseline: concatenate turn features + MLP) or ``late``
             (baseline: average of unimodal predictions).
+        encoder_block: the block inside each unimodal encoder: ``gated`` (both views and
+            the gate), ``gru`` or ``cnn`` (one view). With ``fusion`` set to the same view,
+            the model has no gate anywhere (the "BiGRU only" / "CNN only" ablations).
         mi_cpc: CPC terms between z and each h_m (*from MMIM*).
         mi_ba: Barber-Agakov (MMILB) terms text->audio, text->video, and the entropy term.
         multitask: unimodal heads trained on generated labels (*from Self-MM*).
@@ -73,6 +77,7 @@ class ModelConfig:
     dropout: float = 0.1
     center_turns: bool = False
     fusion: str = "gated"
+    encoder_block: str = "gated"
     mi_cpc: bool = True
     mi_ba: bool = True
     multitask: bool = True
@@ -103,6 +108,10 @@ class ModelConfig:
             raise ConfigError(f"model.dropout must be in [0, 1), got {self.dropout}")
         if self.fusion not in FUSIONS:
             raise ConfigError(f"model.fusion must be one of {FUSIONS}, got {self.fusion!r}")
+        if self.encoder_block not in BLOCKS:
+            raise ConfigError(
+                f"model.encoder_block must be one of {BLOCKS}, got {self.encoder_block!r}"
+            )
         if self.logvar_bound <= 0:
             raise ConfigError(f"model.logvar_bound must be > 0, got {self.logvar_bound}")
 

@@ -11,10 +11,11 @@ Each type also derives from the built-in type the same mistake would raise elsew
 - :class:`MediaError`: a raw media file (audio, video) that cannot be used.
 - :class:`CheckpointError`: a checkpoint file, or a checkpoint that does not fit the data.
 - :class:`TrainingError`: training that cannot go on (a non-finite loss).
+- :class:`ResultsError`: a measured-results file without the row or column asked for.
 
-A missing file is a :class:`CorpusNotFoundError`, :class:`CheckpointNotFoundError` or
+A missing file is a :class:`CorpusNotFoundError`, :class:`CheckpointNotFoundError`,
 :class:`ConfigNotFoundError` or :class:`MediaNotFoundError`, which are also
-``FileNotFoundError``.
+``FileNotFoundError`` (and :class:`ResultsNotFoundError` for a results file).
 """
 
 from __future__ import annotations
@@ -92,3 +93,11 @@ class ConfigNotFoundError(ConfigError, FileNotFoundError):
 
 class MediaNotFoundError(MediaError, FileNotFoundError):
     """A media file that does not exist."""
+
+
+class ResultsError(MimmlError, LookupError):
+    """A measured-results file (``bench/results/``) without the row or column asked for."""
+
+
+class ResultsNotFoundError(ResultsError, FileNotFoundError):
+    """A measured-results file that does not exist."""

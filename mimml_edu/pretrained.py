@@ -26,7 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: Where the committed checkpoints live.
+#: Where the committed checkpoints live (``shipped_checkpoints/`` inside the installed
+#: package).
+#:
+#: :meta hide-value:
 CHECKPOINT_DIR = Path(__file__).parent / "shipped_checkpoints"
 
 #: The default synthetic corpus (the chapters' corpus).

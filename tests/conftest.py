@@ -28,13 +28,39 @@ import sitecustomize as _netblock  # noqa: E402
 _netblock.install()
 sys.path.remove(str(NETBLOCK))
 
-# Slow groups run after the unit tests, in this order: notebooks, then the book build
-# (which reuses the executed notebooks from the cache the notebook tests fill).
-_ORDER = {"test_notebooks.py": 1, "test_book.py": 2}
+# Slow groups run after the unit tests, in this order: the notebooks (they fill the book's
+# execution cache), the checks of their outputs, the book build (reusing the cache), the
+# built book in a browser, the widgets in JupyterLab, the installed wheel.
+_ORDER = {
+    "test_notebooks.py": 1,
+    "test_book_outputs.py": 2,
+    "test_book.py": 3,
+    "test_book_browser.py": 4,
+    "test_lab_widgets.py": 5,
+    "test_wheel_install.py": 6,
+}
 
 
 def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: _ORDER.get(Path(str(item.fspath)).name, 0))
+
+
+@pytest.fixture(scope="session")
+def executed_chapters():
+    """Every chapter executed into the book's cache (the notebook tests normally did it)."""
+    sys.path.insert(0, str(ROOT / "book"))
+    import build_book
+
+    build_book.execute_missing()
+    return build_book.chapters()
+
+
+@pytest.fixture(scope="session")
+def built_book(executed_chapters) -> Path:
+    """The HTML book, built once per session from the cache; its index.html."""
+    import build_book
+
+    return build_book.build_html()
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ PACKAGE = ROOT / "mimml_edu"
 LAYERS: dict[str, int] = {
     "errors": 0,
     "metrics": 0,
+    "results": 0,
     "data": 1,
     "config": 2,
     "config_yaml": 2,
@@ -38,6 +39,7 @@ LAYERS: dict[str, int] = {
     "analysis": 5,
     "explain": 6,
     "pretrained": 6,
+    "component_map": 6,
     "mi_lab": 7,
     "plots": 8,
     "widgets": 9,

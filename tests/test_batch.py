@@ -67,6 +67,21 @@ def test_masked_values_are_zeroed():
     assert batch.session_id == ["s1", "m"]
 
 
+def test_a_session_masked_by_replace_leaves_the_original_intact():
+    """Masking a modality in a copy (dataclasses.replace) zeroes the copy's features only."""
+    import dataclasses
+
+    s = make_session(n_turns=6)
+    before = {m: s.features[m].copy() for m in MODALITIES}
+    features = dict(s.features)
+    masked = dataclasses.replace(s, masks={**s.masks, "video": np.zeros(6, bool)})
+    assert masked.features["video"].sum() == 0
+    for m in MODALITIES:
+        assert np.array_equal(s.features[m], before[m]), m
+        assert s.masks[m].all(), m
+    assert features["video"] is s.features["video"]  # the caller's dict is not rewritten
+
+
 def test_nan_in_a_present_turn_is_an_error_naming_the_turn():
     feats = {m: np.zeros((3, d), np.float32) for m, d in DIMS.items()}
     feats["audio"][2, 1] = np.nan

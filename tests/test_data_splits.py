@@ -76,3 +76,19 @@ def test_window_level_split_does_leak_participants():
     assert len(train) + len(test) == len(windows)
     with pytest.raises(ValueError, match="is in both"):
         check_disjoint({"train": train, "test": test})
+
+
+def test_a_leaking_feature_inflates_the_score_and_leaves_with_it():
+    """train_and_score: trained with the confound, the classifier beats the honest oracle on
+    sessions that carry it, and falls back on the same people without it."""
+    from mimml_edu.data.leakage import train_and_score
+    from mimml_edu.data.synthetic import make_corpus
+
+    leaky, clean = make_corpus(120, seed=3, confound=1.0), make_corpus(120, seed=3)
+    got = train_and_score(
+        leaky.split("train"), {"with": leaky.split("test"), "without": clean.split("test")}
+    )
+    honest_oracle = clean.oracle_balanced_accuracy("test")
+    assert got["with"]["session_balanced_accuracy"] > honest_oracle
+    assert got["without"]["window_balanced_accuracy"] < got["with"]["window_balanced_accuracy"]
+    assert got["with"]["n_test_windows"] == got["without"]["n_test_windows"] > 0

@@ -17,7 +17,9 @@ from sklearn.metrics import (
 
 from mimml_edu.evaluate import (
     METRICS,
+    ORACLE_OPTIMAL,
     Predictions,
+    better,
     compute_metrics,
     evaluate,
     evaluate_predictions,
@@ -95,9 +97,37 @@ def test_intervals_gender_and_json():
 def test_table_says_when_a_score_lands_above_the_oracle():
     e = evaluate_predictions(_preds(60), n_boot=50, seed=1)
     ba = e.metrics["balanced_accuracy"]["value"]
-    assert "above the oracle" in e.table(oracle={"balanced_accuracy": ba - 0.01})
-    assert "above the oracle" not in e.table(oracle={"balanced_accuracy": ba + 0.01})
-    assert "above the oracle" not in e.table()
+    luck = "balanced_accuracy better than the oracle's on these sessions: luck"
+    assert luck in e.table(oracle={"balanced_accuracy": ba - 0.01})
+    assert "better than the oracle" not in e.table(oracle={"balanced_accuracy": ba + 0.01})
+    assert "better than the oracle" not in e.table()
+
+
+@pytest.mark.parametrize("error", ["phq_mae", "phq_rmse"])
+def test_for_errors_lower_is_better_than_the_oracle(error):
+    e = evaluate_predictions(_preds(60), n_boot=50, seed=1)
+    value = e.metrics[error]["value"]
+    worse = e.table(oracle={error: value - 0.5})  # the oracle's error is smaller: model worse
+    assert f"{error} better than the oracle" not in worse
+    assert f"note: {error} better" in e.table(oracle={error: value + 0.5})
+    assert better(error, 1.0, 2.0) and not better(error, 2.0, 1.0)
+    assert better("auroc", 0.9, 0.8) and not better("auroc", 0.8, 0.9)
+
+
+def test_the_table_marks_the_metrics_the_oracle_is_optimal_for():
+    e = evaluate_predictions(_preds(60), n_boot=50, seed=1)
+    oracle = {name: 0.0 for name in METRICS}  # every row "beats" it (errors excepted)
+    table = e.table(oracle=oracle)
+    rows = {line.split()[0]: line for line in table.splitlines() if line.split()}
+    for name in METRICS:
+        assert rows[name].endswith("*") == (name in ORACLE_OPTIMAL), name
+    assert set(ORACLE_OPTIMAL) == {"balanced_accuracy", "auroc", "phq_rmse"}
+    # above a rule that is not the optimum for accuracy or F1 is no sign of luck
+    assert (
+        "accuracy, f1_depressed, f1_not_depressed, macro_f1 better than the oracle's: "
+        "the oracle's rule is not the optimum" in table
+    )
+    assert "balanced_accuracy, auroc better than the oracle's on these sessions: luck" in table
 
 
 def test_evaluate_a_model_on_sessions():

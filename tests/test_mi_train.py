@@ -112,6 +112,7 @@ def test_bench_writes_the_documented_csv(tmp_path, capsys):
             "std",
             "median",
             "seconds",
+            "note",
         )
     )
     assert [(r["estimator"], float(r["true_mi"])) for r in rows] == [
@@ -126,17 +127,21 @@ def test_bench_writes_the_documented_csv(tmp_path, capsys):
         bench.parse_args(["--estimators", "nope"])
 
 
-def test_step_time_bench_prints_a_row_per_estimator(capsys):
+def test_step_time_bench_prints_a_row_per_estimator(capsys, tmp_path):
     spec = importlib.util.spec_from_file_location(
         "mi_step_time", ROOT / "bench" / "mi_step_time.py"
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    argv = ["--estimators", "infonce,ba", "--rounds", "2", "--steps", "2"]
+    out = tmp_path / "steps.csv"
+    argv = ["--estimators", "infonce,ba", "--rounds", "2", "--steps", "2", "--csv", str(out)]
     assert module.main(argv) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert [line.split()[0] for line in lines[-2:]] == ["infonce", "ba"]
     assert all(float(v) > 0 for line in lines[-2:] for v in line.split()[1:])
+    rows = list(csv.DictReader(out.open()))
+    assert [r["estimator"] for r in rows] == ["infonce", "ba"]
+    assert all(float(r["best_ms"]) <= float(r["median_ms"]) for r in rows)
 
 
 def test_a_diverging_estimator_raises_a_clear_error():
@@ -178,4 +183,5 @@ def test_bench_reports_a_diverged_estimator_and_goes_on(tmp_path, capsys):
     rows = list(csv.DictReader(out.open()))
     assert [r["estimator"] for r in rows] == ["nwj", "infonce"]
     assert rows[0]["mean"] == "nan" and rows[1]["mean"] != "nan"
+    assert rows[0]["note"].startswith("nwj: diverged at step") and rows[1]["note"] == ""
     assert "nwj        DIVERGED" in capsys.readouterr().out

@@ -113,3 +113,16 @@ def test_constructors_are_keyword_only():
 def test_baseline_fusion_rejected_by_mimml():
     with pytest.raises(ValueError, match="baseline"):
         MIMML(config=small_config(fusion="early").model)
+
+
+@pytest.mark.parametrize("view", ["gru", "cnn"])
+def test_one_view_everywhere_leaves_no_gate(view):
+    model = build_model(small_config(fusion=view, encoder_block=view).model)
+    blocks = [m for m in model.modules() if isinstance(m, GatedBiGRUCNN)]
+    assert len(blocks) == 4  # three encoders and the fusion
+    assert all(b.kind == view and b.gate is None for b in blocks)
+    other = "conv" if view == "gru" else "gru"
+    assert all(getattr(b, other) is None for b in blocks)
+    assert torch.isfinite(model(small_batch()).logits).all()
+    with pytest.raises(ValueError, match="encoder_block"):
+        build_model(small_config(encoder_block="lstm").model)

@@ -23,7 +23,12 @@ from mimml_edu.plots.style import figure_to_png
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
-AREAS = sorted(m.name for m in pkgutil.iter_modules(plots_package.__path__) if m.name != "style")
+#: the modules of plots/ that draw (style: the shared look; prose: numbers for the text)
+AREAS = sorted(
+    m.name
+    for m in pkgutil.iter_modules(plots_package.__path__)
+    if m.name not in ("style", "prose")
+)
 #: public helpers of plots/ that are not figures
 NOT_FIGURES = {"mi.estimator_label"}
 RNG = np.random.default_rng(0)
@@ -199,7 +204,28 @@ CASES = {
     "explain.plot_attribution_explorer": lambda x: plots("explain").plot_attribution_explorer(
         x.shapley, x.ig, x.session, modality="text"
     ),
+    # the component-effect map
+    "regimes.plot_component_map": lambda x: plots("regimes").plot_component_map(*_component_map()),
 }
+
+
+def _component_map() -> tuple[list[dict], list[dict]]:
+    """A two-regime map's rows and one verdict, in the columns bench/regimes.py writes."""
+    rows = []
+    for regime, conditions in (("local", ["as generated"]), ("dominant", ["as generated", "x"])):
+        for condition in conditions:
+            for i, variant in enumerate(("MIMML (full)", "- BA", "early fusion (concat + MLP)")):
+                d = np.nan if i == 0 else 0.03 * i - 0.05
+                rows.append({
+                    "regime": regime, "condition": condition, "variant": variant,
+                    "balanced_accuracy_mean": 0.8 + (d if i else 0.0),
+                    "oracle_balanced_accuracy": 0.83, "oracle_balanced_accuracy_all": 0.83,
+                    "diff_to_full": d, "diff_low": d - 0.02, "diff_high": d + 0.02,
+                    "vs_oracle": -0.03, "vs_oracle_low": -0.05, "vs_oracle_high": -0.01,
+                })  # fmt: skip
+    verdict = {"quantity": "balanced_accuracy", "expect": "<", "verdict": "confirmed"}
+    verdicts = [{"regime": "local", "condition": "as generated", "variant": "- BA", **verdict}]
+    return rows, verdicts
 
 
 def plots(area: str):

@@ -177,6 +177,21 @@ def test_mi_playground_keeps_the_contract_and_starts_as_the_twin():
         mi_playground(estimator="smile_7")
 
 
+def test_regime_browser_keeps_the_contract_and_starts_as_the_twin():
+    from test_plots_catalogue import _component_map
+
+    from mimml_edu.plots.regimes import plot_component_map
+    from mimml_edu.widgets.regimes import regime_browser
+
+    rows, verdicts = _component_map()
+    app = regime_browser(rows, verdicts)
+    assert app.png == figure_to_png(plot_component_map(rows, verdicts))
+    assert list(app.controls["regime"].options) == ["all", "local", "dominant"]
+    check_contract(app)
+    app.controls["regime"].value = "dominant"
+    assert app.status.value == "" and app.state["regime"] == "dominant"
+
+
 # ---------------------------------------------------------------------------- the helper
 
 

@@ -46,8 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--ig-tolerance",
         type=nonnegative_float,
         default=0.01,
-        help="double a session's IG steps (up to 1024) until |delta| <= this share of "
-        "|F(x) - F(baseline)| (0 = fixed --n-steps)",
+        help="double a session's IG steps (up to 1024) until abs(delta) <= this share of "
+        "abs(F(x) - F(baseline)) (0 = fixed --n-steps)",
     )
     parser.add_argument("--out", default=None, help="folder for the figures (PNG)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")

@@ -4,6 +4,7 @@ The unit of alignment is the participant turn: every modality is one feature vec
 per turn. See :mod:`mimml_edu.data.batch` for :class:`Session`, :class:`Window` and
 :class:`Batch`; :mod:`mimml_edu.data.synthetic` for the synthetic teaching corpus
 (:func:`make_corpus`) and :mod:`mimml_edu.data.oracle` for its exact Bayes posterior;
+:mod:`mimml_edu.data.regimes` for its named settings and test-time conditions;
 :mod:`mimml_edu.data.splits` for participant-level splits;
 :mod:`mimml_edu.data.channels` for the feature channel names and widths.
 """
@@ -30,6 +31,8 @@ _EXPORTS = {
     "SyntheticCorpus": "synthetic",
     "make_corpus": "synthetic",
     "oracle_posterior": "oracle",
+    "REGIMES": "regimes",
+    "get_regime": "regimes",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -77,6 +77,9 @@ class Session:
 
     def __post_init__(self) -> None:
         where = f"session {self.session_id}"
+        # The session owns its dicts: the checks below store cleaned arrays in them, which
+        # must not reach a dict the caller (or the session ``dataclasses.replace`` copied) holds.
+        self.features, self.masks = dict(self.features), dict(self.masks)
         missing = [m for m in MODALITIES if m not in self.features or m not in self.masks]
         if missing:
             raise ValueError(

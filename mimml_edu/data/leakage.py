@@ -1,18 +1,21 @@
 """How much splitting by window instead of by participant inflates accuracy.
 
-Public API: :func:`window_features` (one mean-pooled vector per window) and
-:func:`split_leakage` (the same classifier evaluated with both splits).
+Public API: :func:`window_features` (one mean-pooled vector per window),
+:func:`split_leakage` (the same classifier evaluated with both splits) and
+:func:`train_and_score` (that classifier trained on some sessions and scored on others,
+e.g. on the same people with and without a feature that leaks the label).
 
 The classifier is deliberately simple (logistic regression on each window's mean
 features): the point is the *split*, not the model. With windows of one participant on
 both sides, the classifier can recognise the person (their per-session offsets, the
 synthetic corpus's ``identity``) instead of the condition, and its test score rises
-above what is possible on new people: above the oracle, which no honest score can beat.
+above what is possible on new people: above the oracle's balanced accuracy, which no
+honest score can beat on average.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -39,13 +42,16 @@ def window_features(windows: Sequence[Window]) -> np.ndarray:
     return np.asarray(rows, dtype=np.float32)
 
 
-def _fit_score(train: Sequence[Window], test: Sequence[Window], c: float) -> dict[str, float]:
+def _fit(train: Sequence[Window], c: float):
     from sklearn.linear_model import LogisticRegression
 
     y_train = np.array([w.session.label for w in train])
-    y_test = np.array([w.session.label for w in test])
     model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
-    model.fit(window_features(train), y_train)
+    return model.fit(window_features(train), y_train)
+
+
+def _score(model, test: Sequence[Window]) -> dict[str, float]:
+    y_test = np.array([w.session.label for w in test])
     p = model.predict_proba(window_features(test))[:, 1]
     ids = [w.session.session_id for w in test]
     per_session = aggregate_sessions(ids, p)
@@ -56,8 +62,34 @@ def _fit_score(train: Sequence[Window], test: Sequence[Window], c: float) -> dic
         "session_balanced_accuracy": balanced_accuracy(
             [labels[s] for s in sessions], (np.array([per_session[s] for s in sessions]) >= 0.5)
         ),
-        "n_train_windows": len(train),
         "n_test_windows": len(test),
+    }
+
+
+def _fit_score(train: Sequence[Window], test: Sequence[Window], c: float) -> dict[str, float]:
+    return {**_score(_fit(train, c), test), "n_train_windows": len(train)}
+
+
+def train_and_score(
+    train: Sequence[Session],
+    tests: Mapping[str, Sequence[Session]],
+    *,
+    k: int = 8,
+    stride: int | None = None,
+    c: float = 1.0,
+) -> dict[str, dict[str, float]]:
+    """Train the classifier of :func:`split_leakage` on ``train``, score it on each test set.
+
+    Args:
+        train: labelled sessions to train on.  tests: name -> labelled sessions to score.
+        k, stride: window size and step (turns).  c: inverse L2 strength.
+    Returns:
+        name -> the window- and session-level balanced accuracy and the window count.
+    """
+    model = _fit([w for s in train for w in make_windows(s, k=k, stride=stride)], c)
+    return {
+        name: _score(model, [w for s in sessions for w in make_windows(s, k=k, stride=stride)])
+        for name, sessions in tests.items()
     }
 
 

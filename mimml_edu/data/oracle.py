@@ -9,8 +9,11 @@ Public API:
 - :func:`modality_informativeness` the exact signal-to-noise ratio of each modality.
 
 The generative model is described in :mod:`mimml_edu.data.generator`. Given which turns
-answer mood questions (which the oracle is told, and a model is not), every observed
-quantity is linear-Gaussian given the PHQ-8 score, so the posterior is exact.
+carry the signal and how (which the oracle is told, and a model is not), every observed
+quantity is linear-Gaussian given the latent state (the PHQ-8 score, or its three parts
+with ``information="unique"``), so the posterior is exact: a sum over the states of
+:func:`~mimml_edu.data.generator.latent_states`. This holds for every setting of the
+generator, and for any missing data that does not depend on the person (the masks).
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mimml_edu.data.batch import MODALITIES, PHQ8_THRESHOLD, Session
+from mimml_edu.data.batch import MODALITIES, Session
 from mimml_edu.data.generator import (
     SyntheticConfig,
     confound_channel,
-    score_prior,
+    latent_states,
     severity,
     signal_weights,
 )
@@ -53,27 +56,38 @@ class OracleResult:
         return (self.p_depressed >= self.prevalence).astype(int)
 
 
+def _pattern(session: Session) -> np.ndarray:
+    """``(n_turns,)`` signal coefficient per turn (older sessions: the signal turns as 1)."""
+    pattern = session.meta.get("signal_pattern")
+    if pattern is None:
+        pattern = np.asarray(session.meta["signal_turns"], bool).astype(float)
+    return np.asarray(pattern, dtype=np.float64)
+
+
 def _modality_statistic(
     session: Session, modality: str, cfg: SyntheticConfig
 ) -> tuple[float, float] | None:
-    """(statistic, noise variance) of ``L_m`` from one modality, or None if no signal turn."""
+    """(statistic, noise variance) of ``L_m`` from one modality, or None if it has no signal.
+
+    Per signal channel ``j`` the observed turns are ``x_j = id_j 1 + a s_j L A + e`` with
+    ``id_j ~ N(0, identity^2)``, ``e ~ N(0, I)`` and the turn pattern ``A``: generalised
+    least squares with ``Sigma^-1 = I - v/(1 + n v) 1 1^T`` gives the exact Gaussian
+    likelihood of ``L`` (the statistic is ``L`` plus noise of the returned variance).
+    """
     mask = session.masks[modality]
-    signal = np.asarray(session.meta["signal_turns"], bool)
-    s_rows, n_rows = mask & signal, mask & ~signal
-    n_s, n_n = int(s_rows.sum()), int(n_rows.sum())
-    if n_s == 0:
+    a = cfg.amplitude * cfg.amplitude_scale[modality]
+    pattern = _pattern(session)[mask]
+    if a == 0 or not pattern.any():
         return None
     idx, signs = signal_weights(modality)
-    x = session.features[modality]
-    xs = x[np.ix_(s_rows, idx)].astype(np.float64).mean(axis=0)
-    xn = x[np.ix_(n_rows, idx)].astype(np.float64).mean(axis=0) if n_n else np.zeros(len(idx))
-    v_id = cfg.identity**2
-    beta = v_id / (v_id + 1.0 / n_n) if n_n and v_id else 0.0
-    var = v_id + 1.0 / n_s - beta * v_id
-    k = len(idx)
-    stat = float(signs @ (xs - beta * xn)) / (k * cfg.amplitude) if cfg.amplitude else 0.0
-    noise = var / (k * cfg.amplitude**2) if cfg.amplitude else math.inf
-    return stat, noise
+    w = session.features[modality][np.ix_(mask, idx)].astype(np.float64) @ signs  # (n_obs,)
+    v, n = cfg.identity**2, len(pattern)
+    shrink = v / (1.0 + n * v)
+    info = len(idx) * a**2 * (pattern @ pattern - shrink * pattern.sum() ** 2)
+    if info <= 0:
+        return None
+    score = a * (pattern @ w - shrink * pattern.sum() * w.sum())
+    return score / info, 1.0 / info
 
 
 def modality_statistics(
@@ -101,29 +115,35 @@ def modality_informativeness(
     """How much each modality tells about the severity: the signal-to-noise ratio of the
     oracle's statistic for that modality, exact under the generator (no sampling).
 
-    Modality ``m``'s statistic is ``L_m + e`` with ``L_m = s_m (c + deviation)``, so its SNR
-    about the severity ``c`` is ``s_m^2 Var(c) / (s_m^2 tau^2 + E[var(e)])``, times the share
-    of sessions where the modality has a signal turn. The strength knob scales the latent
-    noise with the signal: two modalities of non-zero strength differ only through their
-    feature noise ``e``, so they can be nearly equally informative; strength 0 gives 0.
+    Modality ``m``'s statistic is ``L_m + e`` with ``L_m = s_m (c_m + deviation)``; with
+    ``R^2`` its squared correlation with the severity ``c`` (``c_m = c`` unless
+    ``information="unique"``), the SNR is ``R^2 / (1 - R^2)``, i.e.
+    ``s_m^2 Var(c) / (s_m^2 tau^2 + E[var(e)])`` when every modality sees ``c``, times the
+    share of sessions where the modality has a signal turn. The strength knob scales the
+    latent noise with the signal: two modalities of non-zero strength differ only through
+    their feature noise ``e``, so they can be nearly equally informative; strength 0 gives 0.
 
     Returns:
         modality -> SNR (0 for a modality without signal).
     """
-    p0, p1 = score_prior(config.prevalence)
-    prior = config.prevalence * p1 + (1 - config.prevalence) * p0
-    c = severity(np.arange(25))
+    states = latent_states(config)
+    prior = np.exp(states.log_prior - states.log_prior.max())
+    prior /= prior.sum()
+    c = severity(states.score)
     var_c = float(prior @ c**2 - (prior @ c) ** 2)
     out = {}
-    for m in MODALITIES:
+    for j, m in enumerate(MODALITIES):
         s_m = config.strength[m]
         got = [_modality_statistic(x, m, config) for x in sessions]
         noise = [g[1] for g in got if g is not None and math.isfinite(g[1])]
         if s_m == 0 or not noise:
             out[m] = 0.0
             continue
-        snr = s_m**2 * var_c / (s_m**2 * config.tau**2 + float(np.mean(noise)))
-        out[m] = snr * len(noise) / max(1, len(sessions))
+        level = states.level[:, j]
+        var_m = float(prior @ level**2 - (prior @ level) ** 2)
+        cov = float(prior @ (level * c) - (prior @ level) * (prior @ c))
+        r2 = s_m**2 * cov**2 / ((s_m**2 * (var_m + config.tau**2) + np.mean(noise)) * var_c)
+        out[m] = float(r2 / (1 - r2)) * len(noise) / max(1, len(sessions))
     return out
 
 
@@ -144,17 +164,12 @@ def oracle_posterior(
     Returns:
         :class:`OracleResult`.
     """
-    p0, p1 = score_prior(config.prevalence)
-    prior = config.prevalence * p1 + (1 - config.prevalence) * p0
-    scores = np.arange(25)
-    support = prior > 0
-    log_prior = np.log(prior[support])
-    c = severity(scores[support])
-    y_of = (scores[support] >= PHQ8_THRESHOLD).astype(float)
+    states = latent_states(config)
+    y_of = states.label.astype(float)
     p_dep, phq = np.empty(len(sessions)), np.empty(len(sessions))
     for i, s in enumerate(sessions):
-        loglik = log_prior.copy()
-        stats, noise, a, b, g = [], [], [], [], []
+        loglik = states.log_prior.copy()
+        stats, noise, a, b, cols = [], [], [], [], []
         for m in modalities:
             if config.strength[m] == 0:
                 continue
@@ -165,12 +180,13 @@ def oracle_posterior(
             noise.append(got[1])
             a.append(config.strength[m] * math.sqrt(config.shared))
             b.append(config.strength[m] * math.sqrt(1 - config.shared))
-            g.append(config.strength[m])
-        if stats and all(math.isfinite(v) for v in noise):
+            cols.append(MODALITIES.index(m))
+        if stats:
             z, a_, b_ = np.array(stats), np.array(a), np.array(b)
             cov = config.tau**2 * (np.outer(a_, a_) + np.diag(b_**2)) + np.diag(noise)
-            resid = z[None, :] - c[:, None] * np.array(g)[None, :]  # (n_scores, n_mod)
-            sol = np.linalg.solve(cov, resid.T)  # (n_mod, n_scores)
+            gain = np.array([config.strength[MODALITIES[j]] for j in cols])
+            resid = z[None, :] - states.level[:, cols] * gain[None, :]  # (n_states, n_mod)
+            sol = np.linalg.solve(cov, resid.T)  # (n_mod, n_states)
             loglik += -0.5 * np.einsum("sm,ms->s", resid, sol)
         cm = config.confound_modality
         if use_confound and config.confound and cm in modalities and s.masks[cm].any():
@@ -181,5 +197,5 @@ def oracle_posterior(
         w = np.exp(loglik - loglik.max())
         w /= w.sum()
         p_dep[i] = float(w @ y_of)
-        phq[i] = float(w @ scores[support])
+        phq[i] = float(w @ states.score)
     return OracleResult([s.session_id for s in sessions], p_dep, phq, config.prevalence)

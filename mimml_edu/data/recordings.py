@@ -274,13 +274,12 @@ def find_sessions(corpus_dir: str | Path) -> list[Path]:
 
 
 def raw_samples_dir() -> Path:
-    """The shipped raw-media samples (``data_samples/raw`` of a source checkout)."""
-    path = Path(__file__).resolve().parents[2] / "data_samples" / "raw"
+    """The shipped raw-media samples (``raw/`` of :func:`mimml_edu.data.samples.samples_dir`)."""
+    from mimml_edu.data.samples import samples_dir
+
+    path = samples_dir("raw")
     if not (path / "labels.csv").is_file():
-        raise FileNotFoundError(
-            f"{path}: the raw-media samples are not here; they ship with the source "
-            "repository (data_samples/raw), not with the installed package"
-        )
+        raise FileNotFoundError(f"{path / 'labels.csv'}: the raw-media samples are incomplete")
     return path
 
 

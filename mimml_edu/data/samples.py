@@ -2,7 +2,9 @@
 
 Public API:
 
-- :func:`shipped_daicwoz` the path of ``data_samples/daicwoz`` (from a checkout).
+- :func:`samples_dir` the shipped sample data (the package ``mimml_edu.samples``, found
+  through :mod:`importlib.resources`; ``data_samples/`` in the source repository).
+- :func:`shipped_daicwoz` its synthetic DAIC-WOZ sessions (``daicwoz/``).
 - :func:`write_daicwoz_session` one ``XXX_P`` session (folder or ``XXX_P.zip``): transcript,
   16 kHz wav, COVAREP, FORMANT and the CLNF files, with the real headers and separators.
 - :func:`write_daicwoz_labels` the four AVEC 2017 label files in their exact formats.
@@ -14,6 +16,7 @@ from a participant. ``data_samples/make_daicwoz_samples.py`` calls these with fi
 
 from __future__ import annotations
 
+import importlib.resources
 import io
 import wave
 import zipfile
@@ -41,15 +44,32 @@ ANSWER_WORDS = (
 MARKUP = ("<laughter>", "[laughter]", "<sync>", "<synch>", "scrubbed_entry", "xxx")
 
 
-def shipped_daicwoz() -> Path:
-    """``data_samples/daicwoz`` of this checkout (raises if it is not there)."""
-    path = Path(__file__).resolve().parents[2] / "data_samples" / "daicwoz"
+SAMPLES_PACKAGE = "mimml_edu.samples"
+
+
+def samples_dir(*parts: str) -> Path:
+    """A folder of the shipped samples, e.g. ``samples_dir("raw")``.
+
+    The samples are the package ``mimml_edu.samples`` (``data_samples/`` of the repository,
+    mapped by ``setup.py``), found with :mod:`importlib.resources`, so a plain ``pip
+    install`` has them; a checkout used without installing (``PYTHONPATH``) uses its own
+    ``data_samples/``. Raises ``FileNotFoundError`` if the folder is not there.
+    """
+    try:
+        root = importlib.resources.files(SAMPLES_PACKAGE)
+    except ModuleNotFoundError:
+        root = Path(__file__).resolve().parents[2] / "data_samples"
+    if not isinstance(root, Path):
+        raise FileNotFoundError(f"{SAMPLES_PACKAGE} is not a folder on disk ({root!r})")
+    path = root.joinpath(*parts)
     if not path.is_dir():
-        raise FileNotFoundError(
-            f"{path} not found: the samples ship with a source checkout of mimml-edu; "
-            "regenerate them with `python data_samples/make_daicwoz_samples.py`"
-        )
+        raise FileNotFoundError(f"{path}: not among the shipped samples of mimml-edu")
     return path
+
+
+def shipped_daicwoz() -> Path:
+    """The shipped synthetic sessions in the DAIC-WOZ layout (``daicwoz/`` of the samples)."""
+    return samples_dir("daicwoz")
 
 
 def _transcript(rng, duration, style, t0):

@@ -22,7 +22,12 @@ import numpy as np
 
 from mimml_edu.data.batch import MODALITIES, Session
 from mimml_edu.data.channels import DIMS
-from mimml_edu.data.generator import SyntheticConfig, generate_session, signal_weights
+from mimml_edu.data.generator import (
+    PER_MODALITY_KNOBS,
+    SyntheticConfig,
+    generate_session,
+    signal_weights,
+)
 from mimml_edu.data.oracle import OracleResult, oracle_posterior
 from mimml_edu.data.splits import SPLITS, assign_splits
 from mimml_edu.metrics import balanced_accuracy
@@ -83,7 +88,7 @@ def make_corpus(n_sessions: int = 189, *, seed: int = 0, **knobs) -> SyntheticCo
         :class:`SyntheticCorpus`.
     """
     base = SyntheticConfig()
-    for name in ("strength", "p_missing_session", "p_missing_turn"):
+    for name in PER_MODALITY_KNOBS:
         if name in knobs:
             unknown = set(knobs[name]) - set(MODALITIES)
             if unknown:

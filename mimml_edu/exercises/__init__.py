@@ -15,18 +15,21 @@ Modules: :mod:`~mimml_edu.exercises.ch02` (data), :mod:`~mimml_edu.exercises.ch0
 (features), :mod:`~mimml_edu.exercises.ch04` (encoders), :mod:`~mimml_edu.exercises.ch05`
 (mutual information), :mod:`~mimml_edu.exercises.ch06` (MI for fusion),
 :mod:`~mimml_edu.exercises.ch07` (multi-task), :mod:`~mimml_edu.exercises.ch08` (MIMML),
-:mod:`~mimml_edu.exercises.ch09` (explanations).
+:mod:`~mimml_edu.exercises.ch09` (explanations), :mod:`~mimml_edu.exercises.ch10`
+(evaluating honestly).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from mimml_edu.exercises import ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, registry
+from mimml_edu.exercises import ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10, registry
 from mimml_edu.exercises.registry import TAG, Exercise, exercise_cells
 
 #: Every exercise of the book: name -> :class:`Exercise`, in chapter order.
-EXERCISES: dict[str, Exercise] = registry.collect([ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09])
+EXERCISES: dict[str, Exercise] = registry.collect(
+    [ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10]
+)
 
 
 def solution_source(name: str) -> str:

@@ -64,6 +64,7 @@ class UnimodalEncoder(nn.Module):
     Args:
         d_in: feature width.  d_proj: projection width.  d_h: output width.
         kernel: CNN kernel.  dropout: projection dropout.
+        kind: the block, ``gated`` (default), ``gru`` or ``cnn`` (one view, no gate).
     """
 
     def __init__(
@@ -75,10 +76,11 @@ class UnimodalEncoder(nn.Module):
         kernel: int = 3,
         dropout: float = 0.1,
         center: bool = True,
+        kind: str = "gated",
     ):
         super().__init__()
         self.projection = Projection(d_in=d_in, d_out=d_proj, dropout=dropout, center=center)
-        self.block = GatedBiGRUCNN(d_in=d_proj, d_out=d_h, kernel=kernel, kind="gated")
+        self.block = GatedBiGRUCNN(d_in=d_proj, d_out=d_h, kernel=kernel, kind=kind)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Args: x (B, K, d_in), mask (B, K).
@@ -95,7 +97,7 @@ def unimodal_encoders(config) -> nn.ModuleDict:
 
     Args:
         config: a :class:`~mimml_edu.config.ModelConfig` (``modalities``, ``input_dims``,
-            ``d_proj``, ``d_h``, ``kernel``, ``dropout``, ``center_turns``).
+            ``d_proj``, ``d_h``, ``kernel``, ``dropout``, ``center_turns``, ``encoder_block``).
     Returns:
         ``nn.ModuleDict`` modality -> encoder, ``(B, K, d_m) -> (B, d_h)``.
     """
@@ -108,6 +110,7 @@ def unimodal_encoders(config) -> nn.ModuleDict:
                 kernel=config.kernel,
                 dropout=config.dropout,
                 center=config.center_turns,
+                kind=config.encoder_block,
             )
             for m in config.modalities
         }

@@ -19,6 +19,10 @@ widget's static twin may compute what it draws, as the widget does).
 - :mod:`~mimml_edu.plots.training`: a training run and its session scores (chapter 08).
 - :mod:`~mimml_edu.plots.explain`: attributions: modality, turn, channel, curves, the
   session's gate, the explorer's static twin (chapter 09).
+- :mod:`~mimml_edu.plots.regimes`: the component-effect map, all regimes or one, the
+  regime browser's static twin (chapter 08).
+- :mod:`~mimml_edu.plots.prose`: not a figure: :func:`~mimml_edu.plots.prose.glue` puts a
+  cell's numbers into the chapter's text (myst-nb's ``{glue:text}`` role).
 """
 
 from mimml_edu.plots.style import install_display_hook

@@ -64,7 +64,10 @@ def plot_baselines(
     title: str = "session-level balanced accuracy, test split",
     whisker: str = "95% bootstrap interval",
 ) -> Figure:
-    """Bars with 95 % intervals for several models, and each model's oracle ceiling.
+    """Bars with 95 % intervals for several models, and the oracle's value for each.
+
+    The oracle's balanced accuracy (or AUROC) is a ceiling; for other metrics it is a
+    reference (see :data:`mimml_edu.evaluate.ORACLE_OPTIMAL`).
 
     Args:
         results: model name -> ``{"value", "low", "high"}`` of ``metric``.

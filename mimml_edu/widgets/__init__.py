@@ -9,4 +9,6 @@ which the book shows; the live app is for Jupyter.
 - :mod:`~mimml_edu.widgets.mi`: :func:`~mimml_edu.widgets.mi.mi_playground` (chapter 05).
 - :mod:`~mimml_edu.widgets.explain`:
   :func:`~mimml_edu.widgets.explain.attribution_explorer` (chapter 09).
+- :mod:`~mimml_edu.widgets.regimes`: :func:`~mimml_edu.widgets.regimes.regime_browser`
+  (chapter 08).
 """
