@@ -19,10 +19,11 @@ before each turn are kept in ``meta["interviewer_text"]`` and, with
 ``include_interviewer=True``, put in front of the turn's text (the interviewer-prompt
 leakage of chapter 10).
 
-Robustness: the frame tables are streamed in blocks (:func:`~mimml_edu.data.tables.
-table_blocks`), so memory does not grow with a session's length, and zip members are
-inflated as they are read, never whole (:class:`~mimml_edu.data.source.Source`, with its
-size :class:`~mimml_edu.data.source.Limits`). Transcript times follow the shared rules of
+Robustness: the frame tables are streamed in blocks
+(:func:`~mimml_edu.data.tables.table_blocks`), so memory does not grow with a session's
+length, and zip members are inflated as they are read, never whole
+(:class:`~mimml_edu.data.source.Source`, with its size
+:class:`~mimml_edu.data.source.Limits`). Transcript times follow the shared rules of
 :func:`~mimml_edu.data.turns.check_span`; rows that start after the end of the recording
 (its WAV header, else the COVAREP rows) are reported and not used. A session with a bad
 file is skipped with its reason (:meth:`~mimml_edu.data.report.ReadReport.attempt`), or
