@@ -64,7 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     from mimml_edu.errors import MimmlError
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a usage error already printed
+        return int(done.code or 0) if isinstance(done.code, int | None) else 2
     if args.command is None:
         parser.print_help()
         return 2

@@ -100,7 +100,7 @@ def load_session(path: str | Path) -> Session:
             gender=info["gender"],
             split=info["split"],
             turn_times=arrays.get("turn_times"),
-            turn_text=list(info["turn_text"]),
+            turn_text=None if info["turn_text"] is None else list(info["turn_text"]),
             channel_names=dict(info["channel_names"]),
             meta=dict(info["meta"]),
         )
@@ -114,7 +114,7 @@ def load_session(path: str | Path) -> Session:
 
 def _check(s: Session, path: Path) -> None:
     """Refuse arrays that do not fit each other or hold non-finite features."""
-    n = len(s.turn_text)
+    n = s.n_turns
     for m in MODALITIES:
         x, mask = s.features[m], s.masks[m]
         if x.ndim != 2 or x.shape[0] != n or mask.shape != (n,) or mask.dtype != bool:
@@ -192,7 +192,9 @@ def read_marker(folder: str | Path) -> dict:
     return marker
 
 
-def read_features(path: str | Path, *, text_model: str | None = None) -> ReadReport:
+def read_features(
+    path: str | Path, *, text_model: str | None = None, strict: bool = False
+) -> ReadReport:
     """The ``features`` format of :mod:`mimml_edu.data.corpora`: a folder written by
     ``mimml-edu extract``, read back as a :class:`~mimml_edu.data.report.ReadReport`.
 
@@ -205,8 +207,10 @@ def read_features(path: str | Path, *, text_model: str | None = None) -> ReadRep
         path: the features folder.
         text_model: the text model the caller expects (a different one from the folder's
             is an error: the features cannot change encoder without extracting again).
+        strict: stop at the first session file or label row that cannot be used (default:
+            skip that session with its reason).
     """
-    from mimml_edu.data.recordings import read_labels
+    from mimml_edu.data.recordings import read_label_table
 
     folder = Path(path)
     marker = read_marker(folder)
@@ -221,16 +225,25 @@ def read_features(path: str | Path, *, text_model: str | None = None) -> ReadRep
     report.skipped = list(marker.get("skipped", []))
     report.warnings = [str(w) for w in marker.get("warnings", [])]
     labels_path = folder / "labels.csv"
-    labels = read_labels(labels_path) if labels_path.is_file() else None
+    labels, problems = None, {}
+    if labels_path.exists() or labels_path.is_symlink():
+        labels, problems = read_label_table(labels_path, strict=strict)
     listed = [str(s) for s in marker.get("sessions", [])]
     for sid in listed:
         file = folder / f"{sid}.npz"
+        if sid in problems:
+            report.skipped.append({"session_id": sid, "reason": f"{labels_path}: {problems[sid]}"})
+            continue
         if not file.is_file():
+            if strict:
+                raise CorpusError("missing: listed in the folder's marker", path=file)
             report.skipped.append({"session_id": sid, "reason": f"{file}: missing"})
             continue
         try:
             session = load_session(file)
-        except ValueError as err:
+        except CorpusError as err:
+            if strict:
+                raise
             report.skipped.append({"session_id": sid, "reason": str(err)})
             continue
         if labels is not None:
