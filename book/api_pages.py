@@ -59,7 +59,7 @@ AREAS: tuple[Area, ...] = (
             "mimml_edu",
             *(
                 f"mimml_edu.{name}"
-                for name in ("config", "errors", "metrics", "results", "envcheck")
+                for name in ("config", "config_yaml", "errors", "metrics", "results", "envcheck")
             ),
         ),
     ),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -55,7 +56,7 @@ def data_record(
         ``{"spec", "format", "options", "feature_widths", "channel_names", "split_seed",
         "fingerprint", "n_sessions"}``.
     """
-    from mimml_edu.data.corpora import fingerprint
+    from mimml_edu.data.batch import fingerprint
 
     first = sessions[0] if sessions else None
     names = {}
@@ -125,18 +126,24 @@ def read_checkpoint(path: str | Path, *, device: str | torch.device = "cpu") -> 
     """Read a checkpoint file and check its format (no model is built).
 
     Raises:
-        CheckpointError: the file is missing, unreadable, not a mimml-edu checkpoint, or of
-            another format version.
+        CheckpointError: the file is missing or not a regular file, unreadable, not a
+            mimml-edu checkpoint, of another format version, or of another structure (its
+            ``model`` holds something else than tensors, its ``data``, ``training`` or
+            ``extra`` is not a dict).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise CheckpointNotFoundError("checkpoint not found", path=path)
+    from mimml_edu.data.source import require_regular_file
+
+    path = require_regular_file(
+        path, what="checkpoint", error=CheckpointError, not_found=CheckpointNotFoundError
+    )
     if not zipfile.is_zipfile(path):
         raise CheckpointError(
             "not a readable checkpoint (not a file written by torch.save)", path=path
         )
     try:
-        ckpt = torch.load(path, map_location=device, weights_only=True)
+        with warnings.catch_warnings():  # torch warns about foreign pickles; we explain
+            warnings.simplefilter("ignore")
+            ckpt = torch.load(path, map_location=device, weights_only=True)
     except pickle.UnpicklingError:
         raise CheckpointError(
             "not a readable checkpoint: it holds objects other than tensors and plain data, "
@@ -145,6 +152,7 @@ def read_checkpoint(path: str | Path, *, device: str | torch.device = "cpu") -> 
         ) from None
     except Exception as err:  # torch raises several types for damaged archives
         reason = " ".join(str(err).split())[:160]
+        reason = f"damaged, truncated or not a torch file: {reason}"
         raise CheckpointError(f"not a readable checkpoint ({reason})", path=path) from None
     if not isinstance(ckpt, dict) or "format" not in ckpt:
         raise CheckpointError("not a mimml-edu checkpoint (no format key)", path=path)
@@ -157,6 +165,15 @@ def read_checkpoint(path: str | Path, *, device: str | torch.device = "cpu") -> 
     for key in ("config", "model"):
         if not isinstance(ckpt.get(key), dict):
             raise CheckpointError(f"the checkpoint has no {key!r} dict", path=path)
+    for key in ("data", "training", "extra", "package"):
+        if not isinstance(ckpt.setdefault(key, {}), dict):
+            raise CheckpointError(
+                f"the checkpoint's {key!r} is a {type(ckpt[key]).__name__}, not a dict",
+                path=path,
+            )
+    bad = [k for k, v in ckpt["model"].items() if not torch.is_tensor(v)]
+    if bad:
+        raise CheckpointError(f"the weights {bad[:3]} are not tensors", path=path)
     return ckpt
 
 
@@ -264,3 +281,67 @@ def _names(names: Sequence[str], i: int) -> str:
     """``names[i]`` in context: ``'x_0', 'y_0', ... (channel 3: 'AU04_r')``."""
     head = ", ".join(repr(n) for n in names[:2])
     return f"{head}, ... (channel {i}: {names[i]!r})"
+
+
+def _resumable(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The config without what may change on resume (``train.epochs``, ``max_seconds``)."""
+    train = {k: v for k, v in config["train"].items() if k not in ("epochs", "max_seconds")}
+    return {**config, "train": train}
+
+
+def read_resume(
+    path: str | Path, *, config: Config, data: Mapping[str, Any], modules: Mapping[str, Any]
+) -> tuple[dict, dict, dict]:
+    """Read ``last.pt`` and restore the training state into ``modules``.
+
+    Args:
+        path: the ``kind="resume"`` checkpoint.  config: this run's config (only
+            ``train.epochs`` and ``train.max_seconds`` may differ).  data: this run's
+            :func:`data_record` (the fingerprint must match).
+        modules: ``model``, ``optim_main``, ``optim_mmilb``, ``scheduler``, ``labels``
+            (objects with ``load_state_dict``; None where the run has none).
+    Returns:
+        (history, loop state, best weights so far).
+    Raises:
+        CheckpointError: another kind, config or data; non-finite weights; a state that
+            does not load (naming the checkpoint).
+    """
+    ckpt = read_checkpoint(path, device=config.train.device)
+    if ckpt.get("kind") != "resume":
+        raise CheckpointError("not a resumable checkpoint (kind 'resume' expected)", path=path)
+    # the data first: other data usually has other widths, hence another config too
+    old = ckpt.get("data") or {}
+    if old.get("fingerprint") != data.get("fingerprint"):
+        raise CheckpointError(
+            f"was trained on {old.get('spec') or 'other data'} ({old.get('n_sessions')} "
+            f"train+dev sessions, fingerprint {str(old.get('fingerprint'))[:12]}); this run's "
+            f"data is {data.get('spec')} ({data.get('n_sessions')} sessions, fingerprint "
+            f"{str(data.get('fingerprint'))[:12]}): resume only on the same data",
+            path=path,
+        )
+    try:
+        same = _resumable(ckpt["config"]) == _resumable(config.to_dict())
+    except (KeyError, TypeError, AttributeError):
+        same = False
+    if not same:
+        raise CheckpointError(
+            "was written with a different config (only train.epochs and train.max_seconds "
+            "may change on resume)",
+            path=path,
+        )
+    check_finite(ckpt["model"], where=str(path))
+    try:
+        resume = ckpt["extra"]["resume"]
+        check_finite(resume["best_model"], where=f"{path} (best weights so far)")
+        modules["model"].load_state_dict(resume["best_model"])  # the best weights fit too
+        modules["model"].load_state_dict(ckpt["model"])
+        for key in ("optim_main", "optim_mmilb", "scheduler", "labels"):
+            if modules.get(key) is not None:
+                modules[key].load_state_dict(resume[key])
+        torch.set_rng_state(resume["rng"])
+        return ckpt["training"]["history"], dict(resume["state"]), resume["best_model"]
+    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, IndexError) as err:
+        detail = " ".join(str(err).split())[:160]
+        raise CheckpointError(
+            f"damaged resume state ({type(err).__name__}: {detail})", path=path
+        ) from None

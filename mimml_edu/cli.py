@@ -6,8 +6,9 @@ Modules are imported only when their subcommand runs, so ``mimml-edu --help`` is
 
 Errors: a :class:`~mimml_edu.errors.MimmlError` (bad input of any kind) or an ``OSError``
 (a missing or unreadable file) is printed as one line on stderr, ``mimml-edu: error: ...``,
-with exit status 2; ``--debug`` shows the traceback instead. Output piped into a command
-that stops reading (``| head``) ends quietly.
+with exit status 2; ``--debug`` shows the traceback instead. A bad option or option value
+is the same one line (naming the option), not argparse's usage block. Output piped into a
+command that stops reading (``| head``) ends quietly.
 """
 
 from __future__ import annotations
@@ -31,8 +32,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one ``mimml-edu: error:`` line."""
+
+    def error(self, message: str):  # type: ignore[override]
+        command = self.prog.removeprefix("mimml-edu").strip()
+        where = f"{command}: " if command else ""
+        text = " ".join(message.split())
+        self.exit(2, f"mimml-edu: error: {where}{text} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="mimml-edu",
         description="Learn multimodal depression recognition by building MIMML. " + DISCLAIMER,
     )
@@ -53,7 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     from mimml_edu.errors import MimmlError
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a usage error already printed
+        return int(done.code or 0) if isinstance(done.code, int | None) else 2
     if args.command is None:
         parser.print_help()
         return 2

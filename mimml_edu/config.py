@@ -4,17 +4,31 @@ Every ablation switch of the reconstruction (``docs/reconstruction.md``) is a fi
 ``mi_cpc``, ``mi_ba``, ``multitask``, ``fusion`` and ``modalities``. A YAML file mirrors
 :class:`Config` with three sections, ``model``, ``objective`` and ``train``; unknown keys
 and bad values raise :class:`ConfigError` naming the file and the key.
+
+Types are strict (:func:`check_types`): a switch is a YAML boolean (``true``/``false``;
+the strings ``"false"`` or ``"no"`` are refused, never read as True), a number is a number
+(finite: no ``.nan`` or ``.inf``), an integer an integer. ``1e-3`` is read as the number
+it looks like (YAML 1.2), not as a string. A config file is at most
+:data:`MAX_CONFIG_BYTES`, and its YAML aliases may expand to a bounded number of values
+(:func:`mimml_edu.config_yaml.parse_yaml`: an alias bomb is refused in a line).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mimml_edu.data.batch import MODALITIES
-from mimml_edu.errors import ConfigError
+from mimml_edu.errors import ConfigError, ConfigNotFoundError
+
+#: The largest config file read.
+MAX_CONFIG_BYTES = 1 << 20
 
 FUSIONS = ("gated", "gru", "cnn", "concat", "early", "late")
 BLOCKS = ("gated", "gru", "cnn")
@@ -70,6 +84,7 @@ class ModelConfig:
     logvar_bound: float = 5.0
 
     def validate(self) -> None:
+        check_types("model", self)
         mods = tuple(self.modalities)
         if not mods or any(m not in MODALITIES for m in mods) or len(set(mods)) != len(mods):
             raise ConfigError(f"model.modalities must be a non-empty subset of {MODALITIES}")
@@ -130,6 +145,7 @@ class ObjectiveConfig:
     mmim_logvar_bug: bool = False
 
     def validate(self) -> None:
+        check_types("objective", self)
         for name in ("alpha", "beta", "lambda_reg", "lambda_uni"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or value < 0:
@@ -172,6 +188,7 @@ class TrainConfig:
     eval_batch_size: int = 256
 
     def validate(self) -> None:
+        check_types("train", self)
         for name in ("epochs", "batch_size", "k", "eval_batch_size", "early_stopping"):
             _positive_int(f"train.{name}", getattr(self, name))
         if self.stride is not None:
@@ -181,8 +198,9 @@ class TrainConfig:
                 raise ConfigError(f"train.{name} must be > 0, got {getattr(self, name)!r}")
         if not 0 < self.plateau_factor < 1:
             raise ConfigError(f"train.plateau_factor must be in (0, 1), got {self.plateau_factor}")
-        if self.weight_decay < 0 or self.max_seconds < 0 or self.plateau_patience < 0:
-            raise ConfigError("train.weight_decay, max_seconds, plateau_patience must be >= 0")
+        for name in ("weight_decay", "max_seconds", "plateau_patience"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"train.{name} must be >= 0, got {getattr(self, name)!r}")
 
 
 @dataclass
@@ -210,22 +228,24 @@ class Config:
         if not isinstance(data, dict):
             raise ConfigError(f"{where}: expected a mapping with model/objective/train sections")
         sections = {"model": ModelConfig, "objective": ObjectiveConfig, "train": TrainConfig}
-        unknown = sorted(set(data) - set(sections))
+        unknown = sorted(str(k)[:40] for k in set(data) - set(sections))
         if unknown:
-            raise ConfigError(f"{where}: unknown section(s) {unknown}; expected {list(sections)}")
+            raise ConfigError(
+                f"{where}: unknown section(s) {unknown[:5]}; expected {list(sections)}"
+            )
         parts = {}
         for name, klass in sections.items():
             values = data.get(name) or {}
             if not isinstance(values, dict):
                 raise ConfigError(f"{where}: section {name!r} must be a mapping")
             known = {f.name for f in dataclasses.fields(klass)}
-            bad = sorted(set(values) - known)
+            bad = sorted(str(k)[:40] for k in set(values) - known)
             if bad:
                 raise ConfigError(
-                    f"{where}: unknown key(s) {bad} in {name!r}; known: {sorted(known)}"
+                    f"{where}: unknown key(s) {bad[:5]} in {name!r}; known: {sorted(known)}"
                 )
             values = dict(values)
-            if "modalities" in values:
+            if isinstance(values.get("modalities"), list | tuple):
                 values["modalities"] = tuple(values["modalities"])
             parts[name] = klass(**values)
         try:
@@ -241,17 +261,30 @@ def load_config(path: str | Path) -> Config:
         path: a ``.yaml`` file with optional ``model``, ``objective``, ``train`` sections.
     Returns:
         the validated :class:`Config` (missing keys take their defaults).
+    Raises:
+        ConfigError naming the file and the key (ConfigNotFoundError: no such file).
     """
-    import yaml
+    from mimml_edu.data.source import file_kind
 
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"config file not found: {path}")
+    kind = file_kind(path)
+    if kind == "missing":
+        raise ConfigNotFoundError("config file not found", path=path)
+    if kind is not None:
+        raise ConfigError(f"is {kind}, not a regular file (a config file expected)", path=path)
+    if path.stat().st_size > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{path.stat().st_size >> 10} KB; a config file is at most "
+            f"{MAX_CONFIG_BYTES >> 10} KB",
+            path=path,
+        )
     try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as err:
-        raise ConfigError(f"{path}: not valid YAML: {err}") from None
-    return Config.from_dict(data, where=str(path))
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"not UTF-8 text (byte {err.start})", path=path) from None
+    from mimml_edu.config_yaml import parse_yaml
+
+    return Config.from_dict(parse_yaml(text, where=str(path)) or {}, where=str(path))
 
 
 def save_config(config: Config, path: str | Path) -> Path:
@@ -265,5 +298,73 @@ def save_config(config: Config, path: str | Path) -> Path:
 
 
 def _positive_int(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+    if not _is_int(value) or value < 1:
+        raise ConfigError(f"{name} must be a positive integer, got {_short(value)}")
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A ``repr`` of ``value`` that stays short however large the value (nested lists are
+    elided, not expanded), cut to ``limit`` characters."""
+    import reprlib
+
+    r = reprlib.Repr()
+    r.maxstring, r.maxother, r.maxlist, r.maxdict, r.maxlevel = 40, 40, 4, 4, 2
+    text = r.repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def check_types(section: str, obj: Any) -> None:
+    """Check every field of a config section against its type annotation.
+
+    Booleans must be booleans, integers integers, numbers finite numbers, strings
+    strings; ``int | None`` allows None; ``tuple[str, ...]`` a list of strings;
+    ``dict[str, int]`` a mapping of names to integers.
+
+    Raises:
+        ConfigError naming ``section.field`` and what was expected.
+    """
+    hints = typing.get_type_hints(type(obj))
+    for f in dataclasses.fields(obj):
+        _check(f"{section}.{f.name}", getattr(obj, f.name), hints[f.name])
+
+
+def _check(key: str, value: Any, hint: Any) -> None:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return
+        hint = next(a for a in args if a is not type(None))
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+    quoted = " (write it without quotes)" if isinstance(value, str) else ""
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{key} must be true or false, got {_short(value)}{quoted}")
+    elif hint is int:
+        if not _is_int(value):
+            raise ConfigError(f"{key} must be an integer, got {_short(value)}{quoted}")
+    elif hint is float:
+        if not _is_number(value):
+            raise ConfigError(f"{key} must be a number, got {_short(value)}{quoted}")
+        if not math.isfinite(value):
+            raise ConfigError(f"{key} must be a finite number, got {value!r}")
+    elif hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{key} must be a string, got {_short(value)}")
+    elif origin is tuple:
+        if not isinstance(value, tuple | list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{key} must be a list of names, got {_short(value)}")
+    elif origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{key} must be a mapping, got {_short(value)}")
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise ConfigError(f"{key} must map names to values, got key {_short(k)}")
+            _check(f"{key}.{k}", v, args[1])

@@ -13,8 +13,9 @@ Each type also derives from the built-in type the same mistake would raise elsew
 - :class:`TrainingError`: training that cannot go on (a non-finite loss).
 - :class:`ResultsError`: a measured-results file without the row or column asked for.
 
-A missing file is a :class:`CorpusNotFoundError` or :class:`CheckpointNotFoundError`, which
-are also ``FileNotFoundError`` (and :class:`ResultsNotFoundError` for a results file).
+A missing file is a :class:`CorpusNotFoundError`, :class:`CheckpointNotFoundError`,
+:class:`ConfigNotFoundError` or :class:`MediaNotFoundError`, which are also
+``FileNotFoundError`` (and :class:`ResultsNotFoundError` for a results file).
 """
 
 from __future__ import annotations
@@ -84,6 +85,14 @@ class CorpusNotFoundError(CorpusError, FileNotFoundError):
 
 class CheckpointNotFoundError(CheckpointError, FileNotFoundError):
     """A checkpoint file that does not exist."""
+
+
+class ConfigNotFoundError(ConfigError, FileNotFoundError):
+    """A config file that does not exist."""
+
+
+class MediaNotFoundError(MediaError, FileNotFoundError):
+    """A media file that does not exist."""
 
 
 class ResultsError(MimmlError, LookupError):

@@ -249,17 +249,24 @@ class Evaluation:
     def table(self, *, oracle: dict[str, float] | None = None) -> str:
         """A printable table of session-level metrics with 95 % intervals (and the oracle).
 
-        The oracle column, when given, is the synthetic corpus's Bayes rule
+        Without bootstrap resamples there is no interval column, and an undefined value (a
+        metric that needs both classes) reads ``n/a``, never ``nan``. The oracle column,
+        when given, is the synthetic corpus's Bayes rule
         (:func:`~mimml_edu.analysis.oracle_metrics`). It is the best expected score only
         for the metrics of :data:`ORACLE_OPTIMAL` (marked ``*``); a model scoring better
         there on a sample is lucky (or has leaked information), while for the others it
         can be better on average too. "Better" is lower for the errors (MAE, RMSE).
         """
-        head = f"{'metric (session level)':<24} {'value':>7}  {'95% CI':>15}"
+        ci = self.n_boot > 0
+        head = f"{'metric (session level)':<24} {'value':>7}" + (f"  {'95% CI':>16}" if ci else "")
         head += f"  {'oracle':>8}" if oracle else ""
         lines = [head, "-" * len(head)]
         for name, v in self.metrics.items():
-            row = f"{name:<24} {v['value']:7.3f}  [{v['low']:6.3f}, {v['high']:6.3f}]"
+            row = f"{name:<24} {_num(v['value'], 7)}"
+            if ci:
+                defined = math.isfinite(v["low"]) and math.isfinite(v["high"])
+                interval = f"[{v['low']:6.3f}, {v['high']:6.3f}]" if defined else "undefined"
+                row += f"  {interval:>16}"
             if oracle:
                 o = oracle.get(name)
                 mark = "*" if name in ORACLE_OPTIMAL else " "
@@ -268,8 +275,9 @@ class Evaluation:
         n_dep = int((self.sessions.label == 1).sum())
         lines.append(
             f"({len(self.sessions.prob)} sessions, {n_dep} depressed; "
-            f"{self.n_boot} bootstrap resamples over sessions)"
-        )
+            + (f"{self.n_boot} bootstrap resamples over sessions)" if ci else
+               "no bootstrap intervals: 0 resamples)")
+        )  # fmt: skip
         if oracle:
             lines.append(
                 "oracle: the Bayes rule; * = the best expected score for that metric "
@@ -298,13 +306,13 @@ class Evaluation:
             )
         for g, v in self.by_gender.items():
             lines.append(
-                f"{g:<8} n={v['n']:<4} balanced_accuracy={v['balanced_accuracy']:.3f} "
-                f"macro_f1={v['macro_f1']:.3f}"
+                f"{g:<8} n={v['n']:<4} balanced_accuracy={_num(v['balanced_accuracy'])} "
+                f"macro_f1={_num(v['macro_f1'])}"
             )
         w = self.window_level
         lines.append(
-            f"window level (not session level): n={w['n']} accuracy={w['accuracy']:.3f} "
-            f"balanced_accuracy={w['balanced_accuracy']:.3f}"
+            f"window level (not session level): n={w['n']} accuracy={_num(w['accuracy'])} "
+            f"balanced_accuracy={_num(w['balanced_accuracy'])}"
         )
         return "\n".join(lines)
 
@@ -333,7 +341,10 @@ def evaluate(
 
 
 def evaluate_predictions(windows: Predictions, *, n_boot: int = 1000, seed: int = 0) -> Evaluation:
-    """:func:`evaluate` from window-level predictions."""
+    """:func:`evaluate` from window-level predictions (``n_boot=0``: no intervals, their
+    bounds None in :meth:`Evaluation.to_dict`)."""
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 0:
+        raise ValueError(f"n_boot must be an integer >= 0, got {n_boot!r}")
     sessions = to_sessions(windows)
     point = compute_metrics(sessions)
     ci = bootstrap(sessions, n_boot=n_boot, seed=seed) if n_boot else {}
@@ -351,6 +362,11 @@ def evaluate_predictions(windows: Predictions, *, n_boot: int = 1000, seed: int 
         if keep.any():
             by_gender[name] = compute_metrics(subset(sessions, np.flatnonzero(keep)))
     return Evaluation(metrics, by_gender, compute_metrics(windows), sessions, n_boot)
+
+
+def _num(value: float, width: int = 5) -> str:
+    """``value`` with three decimals, or ``n/a`` when it is undefined (NaN)."""
+    return f"{value:{width}.3f}" if math.isfinite(value) else f"{'n/a':>{width}}"
 
 
 def binary_label(phq: float) -> int:

@@ -27,10 +27,10 @@ from typing import Any
 import torch
 from torch import nn
 
-from mimml_edu.checkpoints import data_record, model_checkpoint, read_checkpoint, save_atomic
+from mimml_edu.checkpoints import data_record, model_checkpoint, read_resume, save_atomic
 from mimml_edu.config import Config
 from mimml_edu.data.batch import Batch, Session, WindowDataset, collate
-from mimml_edu.errors import CheckpointError
+from mimml_edu.errors import ConfigError
 from mimml_edu.evaluate import compute_metrics, predict_windows, to_sessions
 from mimml_edu.model import build_model
 from mimml_edu.model.encoders import input_statistics
@@ -55,6 +55,9 @@ class FitResult:
         out_dir: where the checkpoints are (None: nothing on disk).
         label_snapshots: modality -> ``(epochs, n_windows)`` generated labels after each
             epoch of this call (with ``keep_label_snapshots``), else None.
+        best_path: ``out_dir/best.pt`` when it holds this run's best weights (written by
+            this call, or by the run it resumed); None when no epoch finished (a file of
+            that name left by an earlier run is not this run's).
     """
 
     model: nn.Module
@@ -66,6 +69,7 @@ class FitResult:
     wall_seconds: float = 0.0
     out_dir: Path | None = None
     label_snapshots: dict[str, torch.Tensor] | None = None
+    best_path: Path | None = None
 
 
 @dataclass
@@ -129,45 +133,13 @@ def _setup(config: Config, train: Sequence[Session], model: nn.Module | None) ->
     )
 
 
-def _resumable(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The config without what may change on resume (``train.epochs``, ``max_seconds``)."""
-    train = {k: v for k, v in config["train"].items() if k not in ("epochs", "max_seconds")}
-    return {**config, "train": train}
-
-
 def _resume(run: _Run, path: Path, data: Mapping[str, Any]) -> None:
-    """Restore a run from ``last.pt``; refuse another config or other data."""
-    ckpt = read_checkpoint(path, device=run.config.train.device)
-    if ckpt.get("kind") != "resume":
-        raise CheckpointError("not a resumable checkpoint (kind 'resume' expected)", path=path)
-    old = ckpt.get("data", {})
-    if old.get("fingerprint") != data.get("fingerprint"):  # first: other data changes widths
-        raise CheckpointError(
-            f"was trained on {old.get('spec') or 'other data'} ({old.get('n_sessions')} "
-            f"train+dev sessions, fingerprint {str(old.get('fingerprint'))[:12]}); this run's "
-            f"data is {data.get('spec')} ({data.get('n_sessions')} sessions, fingerprint "
-            f"{str(data.get('fingerprint'))[:12]}): resume only on the same data",
-            path=path,
-        )
-    if _resumable(ckpt["config"]) != _resumable(run.config.to_dict()):
-        raise CheckpointError(
-            "was written with a different config (only train.epochs and train.max_seconds "
-            "may change on resume)",
-            path=path,
-        )
-    resume = ckpt["extra"]["resume"]
-    run.model.load_state_dict(ckpt["model"])
-    run.opt_main.load_state_dict(resume["optim_main"])
-    if run.opt_mmilb is not None:
-        run.opt_mmilb.load_state_dict(resume["optim_mmilb"])
-    run.scheduler.load_state_dict(resume["scheduler"])
-    if run.labels is not None:
-        run.labels.load_state_dict(resume["labels"])
-    torch.set_rng_state(resume["rng"])
-    run.history, run.state, run.best_state = (
-        ckpt["training"]["history"],
-        resume["state"],
-        resume["best_model"],
+    """Restore a run from ``last.pt``; refuse another config, other data, non-finite or
+    damaged state (:func:`~mimml_edu.checkpoints.read_resume`)."""
+    modules = {"model": run.model, "optim_main": run.opt_main, "optim_mmilb": run.opt_mmilb,
+               "scheduler": run.scheduler, "labels": run.labels}  # fmt: skip
+    run.history, run.state, run.best_state = read_resume(
+        path, config=run.config, data=data, modules=modules
     )
 
 
@@ -340,6 +312,11 @@ def fit(
 
     config.validate()
     tc = config.train
+    try:
+        torch.empty(1, device=tc.device)
+    except (RuntimeError, ValueError, AssertionError) as err:
+        detail = " ".join(str(err).split())[:120]
+        raise ConfigError(f"train.device {tc.device!r} cannot be used here ({detail})") from None
     if not train_sessions or not dev_sessions:
         raise ValueError("fit needs at least one training and one dev session")
     keep_last = {"dev_macro_f1": False, "last_epoch": True}[model_selection]
@@ -358,6 +335,8 @@ def fit(
         _resume(run, out_dir / "last.pt", data)
     run.state["keep_last"] = keep_last
     snapshots: dict[str, list[torch.Tensor]] = {}
+    resumed_best = run.state["best_epoch"] > 0
+    written_best = False
     stopped = "max epochs"
     bar = tqdm(range(run.state["epoch"] + 1, tc.epochs + 1), disable=not progress, desc="fit")
     for epoch in bar:
@@ -368,6 +347,7 @@ def fit(
         state = run.state
         if out_dir is not None:
             _save(run, out_dir, data, extra, improved)
+            written_best = written_best or improved
         if keep_label_snapshots and run.labels is not None:
             for m, y in run.labels.state_dict()["labels"].items():
                 snapshots.setdefault(m, []).append(y)
@@ -383,10 +363,14 @@ def fit(
             stopped = "time limit"
             break
     bar.close()
-    if stopped.startswith("non-finite") and progress:
-        tqdm.write(f"fit stopped: {stopped}; keeping the last good checkpoint")
     run.model.load_state_dict(run.best_state)
     run.model.eval()
+    best_path = None
+    if out_dir is not None and (written_best or resumed_best) and (out_dir / "best.pt").is_file():
+        best_path = out_dir / "best.pt"
+    if stopped.startswith("non-finite") and progress:
+        kept = f"the last good checkpoint is {best_path}" if best_path else "no checkpoint kept"
+        tqdm.write(f"fit stopped: {stopped}; {kept}")
     return FitResult(
         model=run.model,
         history=run.history,
@@ -397,4 +381,5 @@ def fit(
         wall_seconds=run.state["elapsed"],
         out_dir=out_dir,
         label_snapshots={m: torch.stack(v) for m, v in snapshots.items()} or None,
+        best_path=best_path,
     )

@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "results": 0,
     "data": 1,
     "config": 2,
+    "config_yaml": 2,
     "features": 2,
     "model": 3,
     "objectives": 4,

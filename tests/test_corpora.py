@@ -184,4 +184,4 @@ def test_resume_on_other_data_is_one_line_error(trained, capsys):
         here(capsys, *run, "--data", shipped_daicwoz(), "--resume"),
         "the train split has 2 sessions (2 depressed, 0 not depressed)",
     )
-    one_line_error(here(capsys, *run, "--threads", "0"), "--threads must be a whole number >= 1")
+    one_line_error(here(capsys, *run, "--threads", "0"), "--threads: must be >= 1, got 0")

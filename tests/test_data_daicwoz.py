@@ -176,7 +176,8 @@ def test_malformed_file_raises_with_location_or_is_skipped(tmp_path):
     cells[2] = "oops"
     lines[4] = ",".join(cells)
     (folder / "303_COVAREP.csv").write_text("\n".join(lines) + "\n")
-    with pytest.raises(ValueError, match=r"303_COVAREP.csv, data row 5.*column 3.*'oops'"):
+    message = r"303_COVAREP.csv, line 5, column 3: expected a number, found 'oops'"
+    with pytest.raises(ValueError, match=message):
         read_daicwoz(root)
     report = read_daicwoz(root, on_error="skip")
     assert [s["session_id"] for s in report.skipped] == ["303"]

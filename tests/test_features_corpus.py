@@ -38,7 +38,7 @@ def test_transcript_errors_name_file_and_line(tmp_path):
     assert df["text"].tolist() == ["hello", ""]
     cases = {
         "nocol.csv": ("start_time,stop_time,text\n0,1,hi\n", r"missing column\(s\) \['speaker'\]"),
-        "nan.csv": (HEADER + "0,1,Participant,a\nx,2,Participant,b\n", "line 3: start_time"),
+        "nan.csv": (HEADER + "0,1,Participant,a\nx,2,Participant,b\n", "line 3: expected numeric"),
         "back.csv": (HEADER + "5,1,Participant,a\n", "line 2: stop_time is before"),
         "empty.csv": ("", "the transcript is empty"),
         "header.csv": (HEADER, "header but no rows"),

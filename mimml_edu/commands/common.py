@@ -1,14 +1,65 @@
-"""What several commands share: ``--data``, ``--format`` and ``--text-model``, numeric
-options checked with one clear message, and thread set-up.
+"""What several commands share: ``--data``, ``--format``, ``--text-model``, ``--strict``
+and ``--max-member-mb``, thread set-up, and numeric options checked with one clear message.
 
 Every command that reads sessions takes a corpus spec (:mod:`mimml_edu.data.corpora`):
-``synthetic[:knob=value,...]``, a folder (format detected) or ``FORMAT:FOLDER``.
+``synthetic[:knob=value,...]``, a folder (format detected) or ``FORMAT:FOLDER``. A session
+whose files cannot be used is skipped with its reason (``inspect`` lists them) unless
+``--strict``, which stops at the first one. Every numeric option is checked when it is
+parsed (:func:`positive_int`, :func:`count`, :func:`positive_float`,
+:func:`nonnegative_float`): a bad value is one line naming the option.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
+
+
+def _number(kind: Callable, text: str) -> float:
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {_WORD[kind]}, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+_WORD = {int: "an integer", float: "a number"}
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    value = _number(int, text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def count(text: str) -> int:
+    """argparse type: an integer >= 0."""
+    value = _number(int, text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    value = _number(float, text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return value
+
+
+def nonnegative_float(text: str) -> float:
+    """argparse type: a finite number >= 0."""
+    value = _number(float, text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+    return value
+
 
 DATA_HELP = (
     "corpus spec: synthetic[:n=N,seed=S,knob=value,...], a corpus folder (DAIC-WOZ, "
@@ -35,9 +86,28 @@ def add_data_arguments(parser: argparse.ArgumentParser, *, default: str | None) 
     parser.add_argument("--text-model", default=None, help=TEXT_MODEL_HELP)
 
 
+def add_reader_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--strict`` and ``--max-member-mb``: how a corpus reader treats bad files."""
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at the first session, file or label row that cannot be used "
+        "(default: skip that session and report why)",
+    )
+    parser.add_argument(
+        "--max-member-mb",
+        type=positive_float,
+        default=None,
+        help="the largest corpus file or archive member read, in MB (default 4096)",
+    )
+
+
 def add_threads_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--threads", default="1", help="torch CPU threads (small models: 1 is fastest)"
+        "--threads",
+        type=positive_int,
+        default=1,
+        help="torch CPU threads (small models: 1 is fastest)",
     )
 
 
@@ -49,7 +119,8 @@ def number_option(
     minimum: float | None = None,
     strict: bool = False,
 ):
-    """Parse a numeric command-line option, or raise :class:`ConfigError` naming it.
+    """Parse a numeric option given in code or on the command line, or raise
+    :class:`~mimml_edu.errors.ConfigError` naming it.
 
     Args:
         name: the option (``--jobs``).  text: its value as given.  kind: int or float.
@@ -77,15 +148,28 @@ def set_threads(n) -> None:
     torch.set_num_threads(number_option("--threads", n, int, minimum=1))
 
 
+def reader_options(args: argparse.Namespace) -> dict:
+    """``strict`` and ``limits`` for :func:`~mimml_edu.data.corpora.load_corpus` from the
+    options of :func:`add_reader_arguments`."""
+    from mimml_edu.data.source import Limits
+
+    return {
+        "strict": bool(getattr(args, "strict", False)),
+        "limits": Limits.from_megabytes(getattr(args, "max_member_mb", None)),
+    }
+
+
 def load_data(
     spec: str,
     fmt: str | None = None,
+    args: argparse.Namespace | None = None,
     *,
     text_model: str | None = None,
     include_interviewer: bool | None = None,
     split_seed: int = 0,
 ):
-    """The :class:`~mimml_edu.data.corpora.Corpus` of a ``--data`` spec."""
+    """The :class:`~mimml_edu.data.corpora.Corpus` of a ``--data`` spec (with the reader
+    options of ``args``, if given)."""
     from mimml_edu.data.corpora import load_corpus
 
     return load_corpus(
@@ -94,4 +178,5 @@ def load_data(
         text_model=text_model,
         include_interviewer=include_interviewer,
         split_seed=split_seed,
+        **(reader_options(args) if args is not None else {}),
     )

@@ -18,20 +18,24 @@ import time
 from pathlib import Path
 
 from mimml_edu import DISCLAIMER
+from mimml_edu.commands.common import add_threads_argument, count, nonnegative_float, positive_int
 from mimml_edu.envcheck import check_environment
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default=None, help="folder for figures, checkpoint, metrics")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_threads_argument(parser)
+    parser.add_argument("--sessions", type=positive_int, default=189, help="synthetic corpus size")
+    parser.add_argument("--epochs", type=positive_int, default=30, help="maximum epochs")
     parser.add_argument(
-        "--threads", type=int, default=1, help="torch CPU threads (small models: 1 is fastest)"
+        "--max-seconds", type=nonnegative_float, default=45.0,
+        help="training time box (0: no limit)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--n-boot", type=count, default=1000, help="bootstrap resamples (0: no intervals)"
     )
-    parser.add_argument("--sessions", type=int, default=189, help="synthetic corpus size")
-    parser.add_argument("--epochs", type=int, default=30, help="maximum epochs")
-    parser.add_argument("--max-seconds", type=float, default=45.0, help="training time box")
-    parser.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the corpus and the run")
+    parser.add_argument("--seed", type=count, default=0, help="seed of the corpus and the run")
 
 
 def _samples_demo(model, config) -> dict:
@@ -66,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     import torch
 
-    torch.set_num_threads(max(1, args.threads))
+    torch.set_num_threads(args.threads)
     report = check_environment()
     if not args.json:
         print(report.format())

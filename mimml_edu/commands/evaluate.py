@@ -14,23 +14,37 @@ import json
 import time
 
 from mimml_edu import DISCLAIMER
-from mimml_edu.commands.common import add_data_arguments, add_threads_argument, set_threads
+from mimml_edu.commands.common import (
+    add_data_arguments,
+    add_reader_arguments,
+    add_threads_argument,
+    count,
+    set_threads,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checkpoint", required=True, help="best.pt or last.pt from train")
     add_data_arguments(parser, default=None)
     parser.add_argument("--split", default="test", choices=("train", "dev", "test"))
-    parser.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
+    parser.add_argument(
+        "--n-boot", type=count, default=1000, help="bootstrap resamples (0: no intervals)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     add_threads_argument(parser)
+    add_reader_arguments(parser)
 
 
 def checkpoint_and_data(
-    checkpoint: str, spec: str | None, fmt: str | None, text_model: str | None = None
+    checkpoint: str,
+    spec: str | None,
+    fmt: str | None,
+    text_model: str | None = None,
+    args: argparse.Namespace | None = None,
 ):
     """Load a checkpoint and its data (``spec``, else the data it was trained on, read with
-    the reader options it was trained with), and check that the model can read that data.
+    the reader options it was trained with; ``args`` gives ``--strict`` and
+    ``--max-member-mb``), and check that the model can read that data.
 
     Returns:
         (model, config, checkpoint dict, corpus).
@@ -58,7 +72,7 @@ def checkpoint_and_data(
             options = {}
     if text_model is not None:
         options["text_model"] = text_model
-    corpus = load_data(spec, fmt, split_seed=record.get("split_seed") or 0, **options)
+    corpus = load_data(spec, fmt, args, split_seed=record.get("split_seed") or 0, **options)
     check_data(
         ckpt,
         spec=corpus.spec,
@@ -78,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     set_threads(args.threads)
     model, config, ckpt, corpus = checkpoint_and_data(
-        args.checkpoint, args.data, args.format, args.text_model
+        args.checkpoint, args.data, args.format, args.text_model, args
     )
     sessions = [s for s in corpus.split(args.split) if s.label is not None]
     if not sessions:

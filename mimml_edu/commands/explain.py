@@ -13,14 +13,23 @@ import argparse
 import json
 from pathlib import Path
 
-from mimml_edu.commands.common import add_data_arguments, add_threads_argument, set_threads
+from mimml_edu.commands.common import (
+    add_data_arguments,
+    add_reader_arguments,
+    add_threads_argument,
+    nonnegative_float,
+    positive_int,
+    set_threads,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checkpoint", required=True, help="best.pt or last.pt from training")
     add_data_arguments(parser, default=None)
     parser.add_argument("--split", default="test", choices=("train", "dev", "test", "all"))
-    parser.add_argument("--max-sessions", type=int, default=20, help="explain at most this many")
+    parser.add_argument(
+        "--max-sessions", type=positive_int, default=20, help="explain at most this many"
+    )
     parser.add_argument("--target", default="logit", choices=("logit", "prob", "phq"))
     parser.add_argument("--baseline", default="training", choices=("training", "session"))
     parser.add_argument(
@@ -29,10 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("background", "mean", "mask"),
         help="how modality Shapley values remove a modality (background: from 8 train sessions)",
     )
-    parser.add_argument("--n-steps", type=int, default=64, help="Integrated Gradients steps")
+    parser.add_argument(
+        "--n-steps", type=positive_int, default=64, help="Integrated Gradients steps"
+    )
     parser.add_argument(
         "--ig-tolerance",
-        type=float,
+        type=nonnegative_float,
         default=0.01,
         help="double a session's IG steps (up to 1024) until abs(delta) <= this share of "
         "abs(F(x) - F(baseline)) (0 = fixed --n-steps)",
@@ -40,21 +51,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default=None, help="folder for the figures (PNG)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     add_threads_argument(parser)
+    add_reader_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from mimml_edu.commands.evaluate import checkpoint_and_data
-    from mimml_edu.errors import ConfigError, CorpusError
+    from mimml_edu.errors import CorpusError
     from mimml_edu.evaluate import json_ready
     from mimml_edu.explain import GroundTruth, explain_sessions
 
-    if args.max_sessions < 1 or args.n_steps < 1:
-        raise ConfigError("--max-sessions and --n-steps must be >= 1")
-    if not args.ig_tolerance >= 0:
-        raise ConfigError(f"--ig-tolerance must be >= 0, got {args.ig_tolerance}")
     set_threads(args.threads)
     model, config, _, corpus = checkpoint_and_data(
-        args.checkpoint, args.data, args.format, args.text_model
+        args.checkpoint, args.data, args.format, args.text_model, args
     )
     sessions = corpus.sessions if args.split == "all" else corpus.split(args.split)
     sessions = sessions[: args.max_sessions]

@@ -57,8 +57,10 @@ def run(args: argparse.Namespace) -> int:
             strict=args.strict,
             progress=not args.json,
         )
-    except ExtractionError as err:
-        print(f"mimml-edu: error: {' '.join(str(err).split())}", file=sys.stderr)
+    except ExtractionError as err:  # --strict: the first file that could not be used
+        from mimml_edu.cli import one_line
+
+        print(f"mimml-edu: error: {one_line(err)}", file=sys.stderr)
         return 1
     summary = report.to_dict()
     summary["out"] = str(args.out)

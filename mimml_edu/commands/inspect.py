@@ -13,6 +13,8 @@ import argparse
 import json
 from pathlib import Path
 
+from mimml_edu.commands.common import add_reader_arguments, reader_options
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -25,27 +27,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="corpus layout: daicwoz, edaic, recordings, features (default: detected)",
     )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_reader_arguments(parser)
 
 
-def summarize(spec: str, fmt: str | None) -> dict:
+def summarize(spec: str, fmt: str | None, *, strict: bool = False, limits=None) -> dict:
     """What the reader of ``spec`` finds, JSON-ready. Own recordings are scanned without
     running the feature extractors (fast; ``extract`` runs them); a folder written by
-    ``extract`` is read back with its labels and splits."""
+    ``extract`` is read back with its labels and splits. ``strict`` and ``limits`` as in
+    :func:`~mimml_edu.data.corpora.load_corpus`."""
     from mimml_edu.data.corpora import FORMATS, PLUGINS, detect_format, load_corpus
 
     if spec == "synthetic" or spec.startswith("synthetic:"):
         return load_corpus(spec).report.to_dict()
     head, sep, rest = spec.partition(":")
-    if sep and head in {*FORMATS, *PLUGINS} and len(head) > 1:
-        fmt, path = head, rest
+    if sep and head in {*FORMATS, *PLUGINS} and len(head) > 1:  # FORMAT:PATH
+        fmt, path = fmt or head, rest
     else:
         path = spec
         fmt = fmt or detect_format(Path(spec))
     if fmt == "recordings":
         from mimml_edu.data.recordings import scan_recordings
 
-        return scan_recordings(path)
-    return load_corpus(path, format=fmt).report.to_dict()
+        return scan_recordings(path, strict=strict)
+    return load_corpus(path, format=fmt, strict=strict, limits=limits).report.to_dict()
 
 
 def format_text(summary: dict) -> str:
@@ -70,6 +74,12 @@ def format_text(summary: dict) -> str:
         for item in summary[key]:
             if key == "skipped":
                 out.append(f"  {item['session_id']}: {item['reason']}")
+            elif item.get("kind") == "item_sum":
+                out.append(
+                    f"  {item['participant_id']}: PHQ-8 total {item['phq_score']}, items add "
+                    f"up to {item['item_sum']} ({item['file']}, line {item['line']}); the "
+                    "total is used"
+                )
             else:
                 out.append(
                     f"  {item['participant_id']}: PHQ-8 {item['phq_score']} written as "
@@ -84,6 +94,6 @@ def format_text(summary: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    summary = summarize(args.path, args.format)
+    summary = summarize(args.path, args.format, **reader_options(args))
     print(json.dumps(summary, indent=None) if args.json else format_text(summary))
     return 0 if summary["n_sessions"] > 0 else 1

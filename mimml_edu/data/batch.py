@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -320,3 +321,19 @@ def aggregate_sessions(
         sums[sid] = sums.get(sid, 0.0) + float(v)
         counts[sid] = counts.get(sid, 0) + 1
     return {sid: sums[sid] / counts[sid] for sid in sums}
+
+
+def fingerprint(sessions: Iterable[Session]) -> str:
+    """A SHA-256 over the sessions' ids, splits, labels, masks and features.
+
+    Two corpora with the same fingerprint hold the same data; any change of a feature,
+    a label or a split changes it.
+    """
+    digest = hashlib.sha256()
+    for s in sorted(sessions, key=lambda s: s.session_id):
+        head = f"{s.session_id}|{s.split}|{s.label}|{s.phq_score}|{s.gender}"
+        digest.update(head.encode())
+        for m in MODALITIES:
+            digest.update(np.ascontiguousarray(s.features[m], dtype=np.float32).tobytes())
+            digest.update(np.packbits(s.masks[m]).tobytes())
+    return digest.hexdigest()

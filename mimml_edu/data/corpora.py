@@ -26,16 +26,13 @@ use, rather than imported here.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from mimml_edu.data.batch import MODALITIES, Session
+from mimml_edu.data.batch import MODALITIES, Session, fingerprint
 from mimml_edu.data.report import ReadReport
 from mimml_edu.data.splits import SPLITS, assign_splits
 from mimml_edu.data.synthetic_spec import parse_synthetic, synthetic_spec
@@ -183,22 +180,6 @@ class Corpus:
         }
 
 
-def fingerprint(sessions: Iterable[Session]) -> str:
-    """A SHA-256 over the sessions' ids, splits, labels, masks and features.
-
-    Two corpora with the same fingerprint hold the same data; any change of a feature,
-    a label or a split changes it.
-    """
-    digest = hashlib.sha256()
-    for s in sorted(sessions, key=lambda s: s.session_id):
-        head = f"{s.session_id}|{s.split}|{s.label}|{s.phq_score}|{s.gender}"
-        digest.update(head.encode())
-        for m in MODALITIES:
-            digest.update(np.ascontiguousarray(s.features[m], dtype=np.float32).tobytes())
-            digest.update(np.packbits(s.masks[m]).tobytes())
-    return digest.hexdigest()
-
-
 # ------------------------------------------------------------------ synthetic specs
 def _load_synthetic(spec: str) -> Corpus:
     from mimml_edu.data.synthetic import make_corpus
@@ -251,19 +232,23 @@ def _reader_kwargs(text_model: str | None, include_interviewer: bool | None) -> 
     return kwargs
 
 
-def _load_daicwoz(path: Path, *, text_model=None, include_interviewer=None, **options):
+def _load_daicwoz(
+    path: Path, *, text_model=None, include_interviewer=None, strict: bool = False, **options
+) -> ReadReport:
     from mimml_edu.data.daicwoz import read_daicwoz
 
     kwargs = _reader_kwargs(text_model, include_interviewer)
-    report = read_daicwoz(path, on_error="skip", **kwargs, **options)
+    on_error = "raise" if strict else "skip"
+    report = read_daicwoz(path, on_error=on_error, **kwargs, **options)
     report.notes["text_model"] = text_model or "hashing"
     return report
 
 
-def _load_edaic(path: Path, *, text_model=None, **options) -> ReadReport:
+def _load_edaic(path: Path, *, text_model=None, strict: bool = False, **options) -> ReadReport:
     from mimml_edu.data.edaic import read_edaic
 
-    report = read_edaic(path, on_error="skip", **_reader_kwargs(text_model, None), **options)
+    kwargs = _reader_kwargs(text_model, None)
+    report = read_edaic(path, on_error="raise" if strict else "skip", **kwargs, **options)
     report.notes["text_model"] = text_model or "hashing"
     return report
 
@@ -319,6 +304,8 @@ def load_corpus(
     split_seed: int = 0,
     text_model: str | Path | None = None,
     include_interviewer: bool | None = None,
+    strict: bool = False,
+    limits: Any = None,
     **options,
 ) -> Corpus:
     """Read the sessions that a corpus spec names.
@@ -332,6 +319,10 @@ def load_corpus(
             the stand-in for DAIC-WOZ and E-DAIC, all-MiniLM-L6-v2 for own recordings,
             the one recorded for a features folder).
         include_interviewer: DAIC-WOZ only: the interviewer's lines in front of each turn.
+        strict: stop at the first session, file or label row that cannot be used (default:
+            skip that session with its reason in ``report.skipped``).
+        limits: the readers' size limits (:class:`~mimml_edu.data.source.Limits`; None:
+            the defaults).
         **options: other keyword arguments of the format's reader (not recorded).
     Returns:
         :class:`Corpus`.
@@ -366,8 +357,11 @@ def load_corpus(
                 f"--data {spec!r}: {key} does not apply to {name} corpora "
                 f"(only to {', '.join(takes)})"
             )
+    reader = {"strict": strict, **options}
+    if limits is not None and name in ("daicwoz", "edaic"):
+        reader["limits"] = limits
     try:
-        report = fmt.load(path, **given, **options)
+        report = fmt.load(path, **given, **reader)
     except (CorpusError, ConfigError):
         raise
     except (ValueError, OSError) as err:

@@ -15,13 +15,17 @@ the head frame with the pose rotation), averaged over frames with ``success = 1`
 Audio: eGeMAPS and MFCC low-level descriptors averaged over the turn. E-DAIC has no
 COVAREP, so its audio width (the files' columns, 62 in the release) differs from
 DAIC-WOZ's 74: a model is built for one corpus's features.
+
+The same rules as the DAIC-WOZ reader: frame tables streamed in blocks, the shared timing
+rules (:func:`~mimml_edu.data.turns.check_span`; rows that start after the end of the
+recording, from its WAV header or the eGeMAPS rows, are reported and not used), a session
+with a bad file skipped with its reason, or the read stopped with ``on_error="raise"``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 
 import numpy as np
@@ -37,16 +41,24 @@ from mimml_edu.data.channels import (
 )
 from mimml_edu.data.labels import EDAIC_LABEL_FILES, LabelRow, read_labels
 from mimml_edu.data.report import ReadReport
-from mimml_edu.data.tables import Source, read_text, select_columns
+from mimml_edu.data.source import (
+    DEFAULT_LIMITS,
+    SESSION_NAME,
+    Limits,
+    Source,
+    find_session_paths,
+    wav_seconds,
+)
+from mimml_edu.data.tables import read_text, table_blocks
 from mimml_edu.data.text_standin import embed_texts, hashing_text_embedding
-from mimml_edu.data.turns import TextEmbedder, clean_text, pool_frames
+from mimml_edu.data.turns import FramePool, TextEmbedder, clean_text, late_rows, parse_span
+from mimml_edu.errors import CorpusError, CorpusNotFoundError
 
 #: DAIC-WOZ's participant ids: 300-492 without 342, 394, 398, 460.
 DAICWOZ_IDS: frozenset[str] = frozenset(
     str(i) for i in range(300, 493) if i not in (342, 394, 398, 460)
 )
 
-_SESSION_NAME = re.compile(r"^(\d+)_P(\.zip)?$", re.IGNORECASE)
 _OPENFACE_VIDEO = (
     *AU_INTENSITY,
     *AU_PRESENCE,
@@ -59,37 +71,43 @@ def parse_edaic_transcript(data: bytes, where: str) -> list[tuple[float, float, 
     """Rows of ``XXX_Transcript.csv`` as (start, stop, cleaned text), sorted by start.
 
     Raises:
-        ValueError naming the file and line of a malformed row or header.
+        CorpusError naming the file and line of a malformed row or header.
     """
-    reader = csv.reader(io.StringIO("\n".join(read_text(data))))
-    rows, header_seen = [], False
-    for number, cells in enumerate(reader, start=1):
-        if not cells or not any(c.strip() for c in cells):
-            continue
-        if not header_seen:
-            got = [c.strip().lower() for c in cells]
-            if got[:3] != ["start_time", "end_time", "text"]:
-                raise ValueError(
-                    f"{where}, line {number}: expected the header "
-                    f"Start_Time,End_Time,Text,Confidence, found {cells}"
-                )
-            header_seen = True
-            continue
-        if len(cells) < 3:
-            raise ValueError(f"{where}, line {number}: expected 4 cells, found {len(cells)}")
-        try:
-            start, stop = float(cells[0]), float(cells[1])
-        except ValueError:
-            raise ValueError(
-                f"{where}, line {number}: expected numeric Start_Time and End_Time, "
-                f"found {cells[0]!r}, {cells[1]!r}"
-            ) from None
-        if stop < start:
-            raise ValueError(f"{where}, line {number}: End_Time {stop} before Start_Time {start}")
-        rows.append((start, stop, clean_text(cells[2])))
+    return [(a, b, text) for _, a, b, text in transcript_rows(data, where)]
+
+
+def transcript_rows(data: bytes, where: str) -> list[tuple[int, float, float, str]]:
+    """(line, start, stop, cleaned text) of each transcript row, sorted by start."""
+    reader = csv.reader(io.StringIO("\n".join(read_text(data)).replace("\0", "")))
+    rows, header_seen, number = [], False, 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if not cells or not any(c.strip() for c in cells):
+                continue
+            if not header_seen:
+                got = [c.strip().lower() for c in cells]
+                if got[:3] != ["start_time", "end_time", "text"]:
+                    raise CorpusError(
+                        f"expected the header Start_Time,End_Time,Text,Confidence, found "
+                        f"{str(cells)[:100]}",
+                        path=where,
+                        line=number,
+                    )
+                header_seen = True
+                continue
+            rows.append(_row(cells, where, number))
+    except csv.Error as err:
+        raise CorpusError(f"not a CSV transcript ({err})", path=where, line=number) from None
     if not header_seen:
-        raise ValueError(f"{where}: the file is empty")
-    return sorted(rows, key=lambda r: r[0])
+        raise CorpusError("the file is empty", path=where)
+    return sorted(rows, key=lambda r: r[1])
+
+
+def _row(cells: list[str], where: str, number: int) -> tuple[int, float, float, str]:
+    if len(cells) < 3:
+        raise CorpusError(f"expected 4 cells, found {len(cells)}", path=where, line=number)
+    start, stop = parse_span(cells[0], cells[1], where, number, ("Start_Time", "End_Time"))
+    return number, start, stop, clean_text(cells[2])
 
 
 def _rotation(rx: np.ndarray, ry: np.ndarray, rz: np.ndarray) -> np.ndarray:
@@ -104,33 +122,45 @@ def _rotation(rx: np.ndarray, ry: np.ndarray, rz: np.ndarray) -> np.ndarray:
 
 def _video(source: Source, pid: str, spans: np.ndarray):
     name = f"{pid}_OpenFace2.1.0_Pose_gaze_AUs.csv"
-    _, x = select_columns(
-        source.read_bytes(name), source.find(name), sep=",",
-        columns=["timestamp", "success", *_OPENFACE_VIDEO],
-    )  # fmt: skip
-    times, success, v = x[:, 0], x[:, 1] == 1, x[:, 2:]
-    aus, pose, gaze = v[:, :20], v[:, 20:26], v[:, 26:32]
-    rot = _rotation(*np.nan_to_num(pose[:, 3:6]).T)
-    head = np.concatenate(
-        [np.einsum("nji,nj->ni", rot, gaze[:, :3]), np.einsum("nji,nj->ni", rot, gaze[:, 3:])],
-        axis=1,
-    )  # R^T g: the gaze vector in head coordinates
-    features = np.hstack([aus, pose, gaze, head])
-    keep = np.isfinite(times)  # a frame without a timestamp cannot be placed in a turn
-    order = np.flatnonzero(keep)[np.argsort(times[keep], kind="stable")]
-    return pool_frames(times[order], features[order], success[order], spans)
+    pool = FramePool(spans, len(VIDEO_COLUMNS))
+    with source.open(name) as f:
+        _, blocks = table_blocks(
+            f, source.find(name), sep=",", header=True,
+            columns=["timestamp", "success", *_OPENFACE_VIDEO],
+        )  # fmt: skip
+        for x in blocks:
+            times, success, v = x[:, 0], x[:, 1] == 1, x[:, 2:]
+            aus, pose, gaze = v[:, :20], v[:, 20:26], v[:, 26:32]
+            rot = _rotation(*np.nan_to_num(pose[:, 3:6]).T)
+            head = np.concatenate(
+                [np.einsum("nji,nj->ni", rot, gaze[:, :3]),
+                 np.einsum("nji,nj->ni", rot, gaze[:, 3:])],
+                axis=1,
+            )  # R^T g: the gaze vector in head coordinates  # fmt: skip
+            pool.add(times, np.hstack([aus, pose, gaze, head]), success)
+    return pool.result()
 
 
 def _audio(source: Source, pid: str, spans: np.ndarray):
     names, parts = [], []
     for kind in ("egemaps", "mfcc"):
         name = f"{pid}_OpenSMILE2.3.0_{kind}.csv"
-        cols, x = select_columns(source.read_bytes(name), source.find(name), sep=";", skip=1)
-        if cols[0].lower() != "frametime":
-            raise ValueError(f"{source.find(name)}, line 1: expected frameTime as column 2")
+        with source.open(name) as f:
+            cols, blocks = table_blocks(f, source.find(name), sep=";", header=True, skip=1)
+            if not cols or cols[0].lower() != "frametime":
+                raise CorpusError("expected frameTime as column 2", path=source.find(name))
+            pool = FramePool(spans, len(cols) - 1)
+            for x in blocks:
+                pool.add(x[:, 0], x[:, 1:], np.ones(len(x), bool))
         names += cols[1:]
-        parts.append(pool_frames(x[:, 0], x[:, 1:], np.ones(len(x), bool), spans))
+        parts.append(pool.result())
     return names, np.hstack([p[0] for p in parts]), parts[0][1] & parts[1][1]
+
+
+def _smile_seconds(source: Source, pid: str) -> float | None:
+    """The recording's length from the number of eGeMAPS rows (one per 10 ms, a header)."""
+    lines = source.count_lines(f"{pid}_OpenSMILE2.3.0_egemaps.csv")
+    return None if lines is None else max(0, lines - 1) / 100.0
 
 
 def read_edaic_session(
@@ -139,23 +169,33 @@ def read_edaic_session(
     labels: LabelRow | None = None,
     text_embedder: TextEmbedder | None = hashing_text_embedding,
     report: ReadReport | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Session | None:
-    """Read one E-DAIC session folder (or zip). Returns None when skipped (see report)."""
+    """Read one E-DAIC session folder (or zip). Returns None when skipped (see report).
+
+    Raises:
+        CorpusError naming the file (and line) that cannot be read.
+    """
     report = report if report is not None else ReadReport(corpus="edaic")
-    source = Source(path)
-    match = _SESSION_NAME.match(Path(path).name)
+    match = SESSION_NAME.match(Path(path).name)
     pid = match.group(1) if match else Path(path).name.split("_")[0]
-    try:
+    with Source(path, limits=limits) as source:
         name = f"{pid}_Transcript.csv"
-        if source.find(name) is None:
-            report.skipped.append({"session_id": pid, "reason": f"no {name} in {path}"})
+        where = source.find(name)
+        if where is None:
+            report.skip(pid, f"no {name} in {path}")
             return None
-        rows = parse_edaic_transcript(source.read_bytes(name), source.find(name))
+        rows = transcript_rows(source.read_bytes(name), where)
+        end = wav_seconds(source, f"{pid}_AUDIO.wav") or _smile_seconds(source, pid)
+        late, message = late_rows([r[1] for r in rows], [r[0] for r in rows], end, where)
+        if message:
+            report.warnings.append(f"session {pid}: {message}")
+            rows = [r for r, drop in zip(rows, late, strict=True) if not drop]
         if not rows:
-            report.skipped.append({"session_id": pid, "reason": f"no transcript rows in {name}"})
+            report.skip(pid, f"no transcript rows in {name}")
             return None
-        spans = np.array([[a, b] for a, b, _ in rows])
-        texts = [t for _, _, t in rows]
+        spans = np.array([[a, b] for _, a, b, _ in rows])
+        texts = [t for *_, t in rows]
         n = len(rows)
         features = {m: np.zeros((n, DIMS[m]), np.float32) for m in MODALITIES}
         masks = {m: np.zeros(n, bool) for m in MODALITIES}
@@ -175,8 +215,6 @@ def read_edaic_session(
             features["audio"] = np.zeros((n, 0), np.float32)
         else:
             names["audio"], features["audio"], masks["audio"] = _audio(source, pid, spans)
-    finally:
-        source.close()
     return Session(
         session_id=pid,
         features=features,
@@ -198,50 +236,49 @@ def read_edaic(
     text_embedder: TextEmbedder | None = hashing_text_embedding,
     on_error: str = "raise",
     progress: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ReadReport:
     """Read an E-DAIC folder of ``XXX_P/`` sessions and its three label files.
 
     Args:
         root: the folder.
         text_embedder: texts -> ``(n, 384)``; None keeps only the strings.
-        on_error: ``"raise"`` or ``"skip"`` (a malformed session is skipped with the error
-            as its reason).
+        on_error: ``"raise"`` or ``"skip"`` (a malformed session or label row is skipped
+            with the error as its reason).
         progress: show a progress bar.
+        limits: size limits of the files read.
     Returns:
         :class:`ReadReport`; ``notes["daicwoz_overlap"]`` lists the participants that are
         also in DAIC-WOZ (never train on one corpus and test on the other with them in).
     """
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
+    strict = on_error == "raise"
     root = Path(root)
     if not root.is_dir():
-        raise FileNotFoundError(f"{root}: expected an E-DAIC folder")
+        raise CorpusNotFoundError("expected an E-DAIC folder", path=root)
     report = ReadReport(corpus="edaic")
-    table = read_labels(root, EDAIC_LABEL_FILES)
+    table = read_labels(root, EDAIC_LABEL_FILES, strict=strict, limits=limits)
     report.label_disagreements = table.disagreements
+    report.warnings.extend(table.warnings)
     if not table.files:
         report.warnings.append(f"{root}: no E-DAIC label files found; labels unknown")
-    paths = {}
-    for p in sorted(root.iterdir(), key=lambda q: (q.is_file(), q.name)):
-        m = _SESSION_NAME.match(p.name)
-        if m and (p.is_dir() or p.suffix.lower() == ".zip"):
-            paths.setdefault(m.group(1), p)
-    items = sorted(paths.items(), key=lambda kv: int(kv[0]))
+    paths = find_session_paths(root)
+    items = list(paths.items())
     if progress:
         from tqdm.auto import tqdm
 
         items = tqdm(items, desc="E-DAIC sessions")
     widths: dict[int, str] = {}
     for pid, path in items:
-        try:
-            session = read_edaic_session(
-                path, labels=table.rows.get(pid), text_embedder=text_embedder, report=report
-            )
-        except ValueError as exc:
-            if on_error == "raise":
-                raise
-            report.skipped.append({"session_id": pid, "reason": str(exc)})
+        if pid in table.problems:
+            report.skip(pid, f"labels: {table.problems[pid]}")
             continue
+        options = {"labels": table.rows.get(pid), "text_embedder": text_embedder,
+                   "report": report, "limits": limits}  # fmt: skip
+        session = report.attempt(
+            pid, lambda p=path, o=options: read_edaic_session(p, **o), strict=strict
+        )
         if session is None:
             continue
         if pid not in table.rows and table.files:
@@ -258,6 +295,7 @@ def read_edaic(
             if s.features["audio"].shape[1] == 0:
                 s.features["audio"] = np.zeros((s.n_turns, width), np.float32)
                 s.channel_names["audio"] = list(names)
+    report.warnings += [f"labels: {why}" for p, why in table.problems.items() if p not in paths]
     if not paths:
         report.warnings.append(f"{root}: no XXX_P folders found")
     overlap = sorted(

@@ -11,7 +11,16 @@ Quirks handled: header spellings (``Participant_ID`` / ``participant_ID``, ``PHQ
 ``PHQ_``), line endings (LF, CRLF, CR CR LF: no phantom rows), empty item cells, gender as
 0/1 or as a string with trailing spaces, and a binary label that disagrees with its score.
 The binary label is always **recomputed** from the score (``score >= 10``); each
-disagreement with the file is reported.
+disagreement with the file is reported, and so are PHQ-8 items (each 0..3) whose sum
+differs from the total (the total is kept).
+
+A row that cannot be used (a cell that is not a number, a score outside 0..24, an item
+outside 0..3, a bad gender, the wrong number of cells) and a participant with two
+different label rows, or in two splits, are **problems** of that participant
+(:attr:`LabelTable.problems`): the readers skip its session with the reason, and go on
+with the others; with ``strict`` the first problem is raised instead. A label file that is
+not a label file (no ``Participant_ID`` column, empty, not a regular file) is a
+:class:`~mimml_edu.errors.CorpusError`.
 """
 
 from __future__ import annotations
@@ -20,7 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mimml_edu.data.batch import PHQ8_THRESHOLD
+from mimml_edu.data.source import DEFAULT_LIMITS, Limits, require_regular_file
 from mimml_edu.data.tables import parse_delimited
+from mimml_edu.errors import CorpusError
 
 #: DAIC-WOZ label files -> split.
 DAICWOZ_LABEL_FILES: dict[str, str] = {
@@ -70,23 +81,50 @@ class LabelRow:
 
 @dataclass
 class LabelTable:
-    """All label rows of a corpus, merged by participant."""
+    """All label rows of a corpus, merged by participant.
+
+    Attributes:
+        rows: participant id -> its labels (participants with a problem are not here).
+        disagreements: reported disagreements (``kind`` ``"binary"``: the file's binary
+            label differs from the recomputed one; ``"item_sum"``: the items do not add up
+            to the total).
+        problems: participant id -> why its labels cannot be used.
+        warnings: rows that name no participant, and other notes.
+        files: the label files read.
+    """
 
     rows: dict[str, LabelRow] = field(default_factory=dict)
     disagreements: list[dict] = field(default_factory=list)
+    problems: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+
+    def problem(self, pid: str | None, error: CorpusError, *, strict: bool) -> None:
+        """Record (or, with ``strict``, raise) a row or participant that cannot be used."""
+        if strict:
+            raise error
+        if pid is None:
+            self.warnings.append(f"{error} (row not used)")
+        else:
+            self.problems.setdefault(pid, str(error))
+            self.rows.pop(pid, None)
 
 
 def _number(cell: str, where: str, line: int, column: str) -> float | None:
     if cell == "" or cell.lower() in ("nan", "na"):
         return None
     try:
-        return float(cell)
+        value = float(cell)
     except ValueError:
-        raise ValueError(
-            f"{where}, line {line}, column {column}: expected a number, found {cell!r}"
-        ) from None
+        value = float("nan")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise CorpusError(
+            f"expected a number, found {cell[:40]!r}",
+            path=where,
+            line=line,
+            key=f"column {column}",
+        )
+    return value
 
 
 def _gender(cell: str, where: str, line: int) -> int | None:
@@ -95,108 +133,187 @@ def _gender(cell: str, where: str, line: int) -> int | None:
         return None
     if text in _GENDER_WORDS:
         return _GENDER_WORDS[text]
-    raise ValueError(
-        f"{where}, line {line}, column Gender: expected 0/1 or male/female, found {cell!r}"
-    )
+    raise CorpusError(
+        f"expected 0/1 or male/female, found {cell[:40]!r}", path=where, line=line,
+        key="column Gender",
+    )  # fmt: skip
 
 
-def read_label_file(data: bytes, where: str, split: str) -> tuple[list[LabelRow], list[dict]]:
+def read_label_file(
+    data: bytes, where: str, split: str, *, table: LabelTable | None = None
+) -> tuple[list[LabelRow], list[dict]]:
     """Parse one label file.
 
     Args:
         data: the file's bytes.
         where: its path, for messages.
         split: the split this file holds.
+        table: where a row that cannot be used is recorded as a problem (None: raise it).
     Returns:
-        (rows, disagreements); a disagreement is a dict with ``participant_id``, ``file``,
-        ``line``, ``phq_score``, ``binary_in_file`` and ``recomputed``.
+        (rows, disagreements); a disagreement is a dict with ``kind``, ``participant_id``,
+        ``file``, ``line``, ``phq_score`` and, for ``kind="binary"``, ``binary_in_file``
+        and ``recomputed``; for ``kind="item_sum"``, ``item_sum``.
+    Raises:
+        CorpusError: no ``Participant_ID`` column or an empty file; with ``table=None``,
+            the first row that cannot be used.
     """
     header, body = parse_delimited(data, where, sep=",")
     lower = [h.lower() for h in header]
     if "participant_id" not in lower:
-        raise ValueError(f"{where}, line 1: expected a Participant_ID column, found {header}")
+        raise CorpusError(
+            f"expected a Participant_ID column, found {header[:8]}", path=where, line=1
+        )
     col = {name: i for i, name in enumerate(lower)}
-    score_col = next((c for c in _SCORE if c in col), None)
-    binary_col = next((c for c in _BINARY if c in col), None)
-    item_cols = [h for h in lower if h.startswith("phq8_") and h not in _SCORE + _BINARY]
     rows, disagreements = [], []
     for line, cells in body:
-        if len(cells) != len(header):
-            raise ValueError(
-                f"{where}, line {line}: expected {len(header)} comma-separated cells "
-                f"({','.join(header)}), found {len(cells)}"
-            )
-        pid_text = cells[col["participant_id"]]
-        pid_value = _number(pid_text, where, line, "Participant_ID")
-        if pid_value is None or pid_value != int(pid_value):
-            raise ValueError(
-                f"{where}, line {line}: expected a participant id, found {pid_text!r}"
-            )
-        pid = str(int(pid_value))
-        score = (
-            _number(cells[col[score_col]], where, line, header[col[score_col]])
-            if score_col
-            else None
-        )
-        if score is not None and not 0 <= score <= 24:
-            raise ValueError(f"{where}, line {line}: PHQ-8 score {score} outside 0..24")
-        binary = None
-        if binary_col:
-            value = _number(cells[col[binary_col]], where, line, header[col[binary_col]])
-            if value is not None and value not in (0, 1):
-                raise ValueError(f"{where}, line {line}: binary label must be 0 or 1, got {value}")
-            binary = None if value is None else int(value)
-        label = None if score is None else int(score >= PHQ8_THRESHOLD)
-        if label is None and binary is not None:
-            label = binary
-        elif label is not None and binary is not None and binary != label:
-            disagreements.append(
-                {
-                    "participant_id": pid,
-                    "file": where,
-                    "line": line,
-                    "phq_score": score,
-                    "binary_in_file": binary,
-                    "recomputed": label,
-                }
-            )
-        gender = _gender(cells[col["gender"]], where, line) if "gender" in col else None
-        items = {
-            header[col[c]]: _number(cells[col[c]], where, line, header[col[c]]) for c in item_cols
-        }
-        rows.append(LabelRow(pid, split, score, label, binary, gender, items, where, line))
+        pid = None
+        try:
+            pid = _participant(cells, col, where, line)
+            if len(cells) != len(header):
+                raise CorpusError(
+                    f"expected {len(header)} comma-separated cells ({','.join(header)[:80]}), "
+                    f"found {len(cells)}",
+                    path=where,
+                    line=line,
+                )
+            row, found = _row(pid, cells, header, col, where, line, split)
+        except CorpusError as err:
+            if table is None:
+                raise
+            table.problem(pid, err, strict=False)
+            continue
+        rows.append(row)
+        disagreements += found
     return rows, disagreements
 
 
-def read_labels(root: str | Path, files: dict[str, str]) -> LabelTable:
+def _participant(cells: list[str], col: dict[str, int], where: str, line: int) -> str:
+    i = col["participant_id"]
+    text = cells[i] if i < len(cells) else ""
+    value = None
+    try:
+        value = _number(text, where, line, "Participant_ID")
+    except CorpusError:
+        pass
+    if value is None or value != int(value) or value < 0:
+        raise CorpusError(f"expected a participant id, found {text[:40]!r}", path=where, line=line)
+    return str(int(value))
+
+
+def _row(pid, cells, header, col, where, line, split) -> tuple[LabelRow, list[dict]]:
+    """One row's labels and its disagreements; raises CorpusError for a bad cell."""
+    score_col = next((c for c in _SCORE if c in col), None)
+    binary_col = next((c for c in _BINARY if c in col), None)
+    item_cols = [h for h in col if h.startswith("phq8_") and h not in _SCORE + _BINARY]
+    score = None
+    if score_col:
+        score = _number(cells[col[score_col]], where, line, header[col[score_col]])
+    if score is not None and not 0 <= score <= 24:
+        raise CorpusError(f"PHQ-8 score {score:g} outside 0..24", path=where, line=line)
+    binary = None
+    if binary_col:
+        value = _number(cells[col[binary_col]], where, line, header[col[binary_col]])
+        if value is not None and value not in (0, 1):
+            raise CorpusError(
+                f"binary label must be 0 or 1, got {value:g}", path=where, line=line,
+                key=f"column {header[col[binary_col]]}",
+            )  # fmt: skip
+        binary = None if value is None else int(value)
+    items = {}
+    for c in item_cols:
+        name = header[col[c]]
+        value = _number(cells[col[c]], where, line, name)
+        if value is not None and (value not in (0, 1, 2, 3)):
+            raise CorpusError(
+                f"PHQ-8 item {value:g} outside 0..3 (each item is 0, 1, 2 or 3)",
+                path=where, line=line, key=f"column {name}",
+            )  # fmt: skip
+        items[name] = value
+    found = []
+    label = None if score is None else int(score >= PHQ8_THRESHOLD)
+    if label is None and binary is not None:
+        label = binary
+    elif label is not None and binary is not None and binary != label:
+        found.append(_disagreement("binary", pid, where, line, score,
+                                   binary_in_file=binary, recomputed=label))  # fmt: skip
+    values = list(items.values())
+    if score is not None and values and None not in values and sum(values) != score:
+        found.append(_disagreement("item_sum", pid, where, line, score,
+                                   item_sum=float(sum(values))))  # fmt: skip
+    gender = _gender(cells[col["gender"]], where, line) if "gender" in col else None
+    return LabelRow(pid, split, score, label, binary, gender, items, where, line), found
+
+
+def _disagreement(kind, pid, where, line, score, **extra) -> dict:
+    return {"kind": kind, "participant_id": pid, "file": where, "line": line,
+            "phq_score": score, **extra}  # fmt: skip
+
+
+def read_labels(
+    root: str | Path,
+    files: dict[str, str],
+    *,
+    strict: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> LabelTable:
     """Read every label file of ``files`` found in ``root`` (or one folder level below).
 
-    Participants that appear in two files of the same split (``test_split`` and
-    ``full_test_split``) are merged; one participant in two splits is an error.
+    Participants that appear in two files of the same split with the same labels
+    (``test_split`` and ``full_test_split``) are merged; two different label rows of one
+    participant, or one participant in two splits, are a problem of that participant.
+
+    Args:
+        root: the corpus folder.  files: file name -> split.
+        strict: raise the first problem instead of recording it.
+        limits: the largest label file read.
     """
     root = Path(root)
     table = LabelTable()
     for name, split in files.items():
         candidates = [root / name, *sorted(root.glob(f"*/{name}"))]
-        path = next((p for p in candidates if p.is_file()), None)
+        path = next((p for p in candidates if p.exists() or p.is_symlink()), None)
         if path is None:
             continue
+        require_regular_file(path, what="label file")
+        if path.stat().st_size > limits.text_bytes():
+            raise CorpusError(
+                f"larger than the limit of {limits.text_bytes() >> 20} MB for a label file",
+                path=path,
+            )
         table.files.append(str(path))
-        rows, disagreements = read_label_file(path.read_bytes(), str(path), split)
+        rows, disagreements = read_label_file(
+            path.read_bytes(), str(path), split, table=None if strict else table
+        )
         table.disagreements.extend(disagreements)
         for row in rows:
-            old = table.rows.get(row.participant_id)
-            if old is None:
-                table.rows[row.participant_id] = row
+            if row.participant_id in table.problems:
                 continue
-            if old.split != row.split:
-                raise ValueError(
-                    f"participant {row.participant_id} is in {old.split} ({old.source}, line "
-                    f"{old.line}) and in {row.split} ({row.source}, line {row.line})"
-                )
-            if old.phq_score is None and row.phq_score is not None:
-                row.gender = row.gender if row.gender is not None else old.gender
-                table.rows[row.participant_id] = row
-            elif row.gender is not None and old.gender is None:
-                old.gender = row.gender
+            _merge(table, row, strict=strict)
     return table
+
+
+def _merge(table: LabelTable, row: LabelRow, *, strict: bool) -> None:
+    pid = row.participant_id
+    old = table.rows.get(pid)
+    if old is None:
+        table.rows[pid] = row
+        return
+    if old.split != row.split:
+        table.problem(pid, CorpusError(
+            f"participant {pid} is in {old.split} ({old.source}, line {old.line}) and in "
+            f"{row.split} ({row.source}, line {row.line})"), strict=strict)  # fmt: skip
+        return
+    for what, a, b in (("PHQ-8 score", old.phq_score, row.phq_score),
+                       ("binary label", old.binary_in_file, row.binary_in_file),
+                       ("gender", old.gender, row.gender)):  # fmt: skip
+        if a is not None and b is not None and a != b:
+            table.problem(pid, CorpusError(
+                f"participant {pid} appears twice with different labels: {what} {a:g} "
+                f"({old.source}, line {old.line}) and {b:g} ({row.source}, line {row.line})"),
+                strict=strict)  # fmt: skip
+            return
+    if old.phq_score is None and row.phq_score is not None:
+        row.gender = row.gender if row.gender is not None else old.gender
+        table.rows[pid] = row
+    elif row.gender is not None and old.gender is None:
+        old.gender = row.gender

@@ -1,16 +1,23 @@
 """What a corpus reader found: sessions, label disagreements, skipped sessions, warnings.
 
 Public API: :class:`ReadReport` (``.to_dict()`` is what ``mimml-edu inspect --json``
-prints) and :func:`summarize_sessions`.
+prints; :meth:`ReadReport.attempt` is the one way every reader reads a session: a bad
+file skips that session with its reason, or stops the read with ``strict``) and
+:func:`summarize_sessions`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from mimml_edu.data.batch import MODALITIES, Session
 from mimml_edu.data.splits import SPLITS
+from mimml_edu.errors import CorpusError, MimmlError
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -33,6 +40,30 @@ class ReadReport:
     warnings: list[str] = field(default_factory=list)
     corpus: str = ""
     notes: dict = field(default_factory=dict)
+
+    def skip(self, session_id: str, reason: str) -> None:
+        """Record a session that is not used, and why."""
+        self.skipped.append({"session_id": str(session_id), "reason": reason})
+
+    def attempt(self, session_id: str, read: Callable[[], T], *, strict: bool) -> T | None:
+        """Run ``read()`` for one session: its result, or None when the session's input is
+        bad (a :class:`~mimml_edu.errors.MimmlError` or an unreadable file), recorded in
+        :attr:`skipped` with the reason. With ``strict`` the error is raised instead.
+
+        Raises:
+            MimmlError: with ``strict``; an ``OSError`` is raised as a ``CorpusError``.
+        """
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # means of empty turns
+                return read()
+        except (MimmlError, OSError) as err:
+            if strict:
+                if isinstance(err, OSError):
+                    raise CorpusError(f"session {session_id}: {_os_reason(err)}") from None
+                raise
+            self.skip(session_id, _os_reason(err) if isinstance(err, OSError) else str(err))
+            return None
 
     def to_dict(self) -> dict:
         """A JSON-ready summary (plain keys, no arrays)."""
@@ -74,3 +105,9 @@ def summarize_sessions(sessions: Sequence[Session]) -> list[dict]:
         }
         for s in sessions
     ]
+
+
+def _os_reason(err: OSError) -> str:
+    if err.filename and str(err.filename) not in str(err):
+        return f"{err.filename}: {err.strerror or err}"
+    return str(err)

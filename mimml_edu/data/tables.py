@@ -1,85 +1,46 @@
 """Reading the corpora's text tables with errors that name the file, the line and the column.
 
-Public API: :class:`Source` (one session's files, from a zip or a folder, found by name),
+Public API: :class:`~mimml_edu.data.source.Source` (one session's files, re-exported),
 :func:`read_text` (any line endings, no phantom rows), :func:`parse_delimited` (rows of
-cells with a header check), :func:`numeric_table` (a float array with ``-inf``/NaN kept
-as NaN, and an error at the first cell that is not a number) and :func:`select_columns`
-(the same for named columns of a wider table).
+cells with a header check), :func:`table_blocks` (a numeric table streamed in blocks of
+rows, so memory does not grow with the file), and the whole-table forms
+:func:`numeric_table` and :func:`select_columns`. ``-inf``, ``inf`` and NaN cells become
+NaN; every other cell must be a number, and every row must have the header's number of
+cells. Every problem is a :class:`~mimml_edu.errors.CorpusError`.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Iterator, Sequence
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 
+from mimml_edu.data.source import Limits, Source  # noqa: F401  (re-exported)
+from mimml_edu.errors import CorpusError
 
-class Source:
-    """The files of one session, in a ``.zip`` or a folder, found by their base name.
+#: Bytes of a table parsed at once (whole lines): the working set of the table readers.
+BLOCK_BYTES = 4 << 20
+_NOT_NUMBERS = ["nan", "-nan", "inf", "-inf", "+inf", "na", ""]
 
-    Args:
-        path: a ``XXX_P.zip`` file or a ``XXX_P/`` folder (files may sit in subfolders).
-    """
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self._zip: zipfile.ZipFile | None = None
-        self._files: dict[str, str | Path] = {}
-        if self.path.is_file() and self.path.suffix.lower() == ".zip":
-            try:
-                self._zip = zipfile.ZipFile(self.path)
-            except zipfile.BadZipFile as exc:
-                raise ValueError(f"{self.path}: not a readable zip file ({exc})") from exc
-            for name in self._zip.namelist():
-                if not name.endswith("/") and "__MACOSX" not in name:
-                    self._files.setdefault(name.rsplit("/", 1)[-1].lower(), name)
-        elif self.path.is_dir():
-            for p in sorted(self.path.rglob("*")):
-                if p.is_file():
-                    self._files.setdefault(p.name.lower(), p)
-        else:
-            raise FileNotFoundError(f"{self.path}: expected a session .zip file or folder")
-
-    def names(self) -> list[str]:
-        """The base names of all files in the session (lower case), sorted."""
-        return sorted(self._files)
-
-    def find(self, name: str) -> str | None:
-        """A display path of the file called ``name`` (case-insensitive), or None."""
-        hit = self._files.get(name.lower())
-        if hit is None:
-            return None
-        return f"{self.path}:{hit}" if self._zip is not None else str(hit)
-
-    def read_bytes(self, name: str) -> bytes:
-        """The bytes of the file called ``name``; ``FileNotFoundError`` if absent."""
-        hit = self._files.get(name.lower())
-        if hit is None:
-            raise FileNotFoundError(f"{self.path}: no file named {name}")
-        if self._zip is not None:
-            return self._zip.read(str(hit))
-        return Path(hit).read_bytes()
-
-    def close(self) -> None:
-        if self._zip is not None:
-            self._zip.close()
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark), else Latin-1 (never fails)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def read_text(data: bytes) -> list[str]:
-    """Decode (UTF-8, else Latin-1) and split into physical lines.
+    """Decode (:func:`decode_text`) and split into physical lines.
 
     CR LF, LF and a lone CR each end a line, so CR CR LF gives one blank line, which the
     parsers below skip: no phantom rows.
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return decode_text(data).replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def parse_delimited(
@@ -106,16 +67,17 @@ def parse_delimited(
     """
     numbered = [(i + 1, line) for i, line in enumerate(read_text(data)) if line.strip(sep + " \t")]
     if not numbered:
-        raise ValueError(f"{where}: the file is empty")
+        raise CorpusError("the file is empty", path=where)
     header_line, header_text = numbered[0]
     header = [h.strip() for h in header_text.split(sep)]
     if expected_header is not None:
         got = [h.lower() for h in header]
         want = [h.lower() for h in expected_header]
         if got != want:
-            raise ValueError(
-                f"{where}, line {header_line}: expected the header {list(expected_header)}, "
-                f"found {header}"
+            raise CorpusError(
+                f"expected the header {list(expected_header)}, found {_short(header)}",
+                path=where,
+                line=header_line,
             )
     rows = []
     for number, line in numbered[1:]:
@@ -124,6 +86,205 @@ def parse_delimited(
             cells = [c.strip() for c in cells]
         rows.append((number, cells))
     return header, rows
+
+
+def _short(value, limit: int = 120) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _line_blocks(stream: BinaryIO, block_bytes: int, where: str) -> Iterator[tuple[bytes, int]]:
+    """(whole lines without CR, number of the block's first line) of a stream."""
+    carry, line = b"", 1
+    while True:
+        chunk = stream.read(block_bytes)
+        data = carry + chunk
+        if not chunk:
+            if data:
+                yield data.replace(b"\r", b""), line
+            return
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            if len(data) > 4 * block_bytes:
+                raise CorpusError(
+                    f"a line longer than {4 * block_bytes >> 20} MB", path=where, line=line
+                )
+            carry = data
+            continue
+        block, carry = data[: cut + 1], data[cut + 1 :]
+        yield block.replace(b"\r", b""), line
+        line += block.count(b"\n")
+
+
+def _lines(block: bytes, first: int, sep: bytes) -> tuple[bytes, np.ndarray, np.ndarray]:
+    """The block without blank lines, the line number and the separator count of each line
+    (a few bytes of working memory per byte of the block)."""
+    arr = np.frombuffer(block, dtype=np.uint8)
+    ends = np.flatnonzero(arr == 10)
+    if not len(ends) or ends[-1] != len(arr) - 1:
+        ends = np.r_[ends, len(arr)]
+    starts = np.r_[0, ends[:-1] + 1]
+    lengths = ends - starts
+    n_sep = np.zeros(len(ends), dtype=np.int64)
+    full = lengths > 0
+    if full.any():
+        n_sep[full] = np.add.reduceat(arr == sep[0], starts[full])[: int(full.sum())]
+        # reduceat sums up to the next start; a segment holds its line and its newline
+    numbers = first + np.arange(len(ends))
+    blank = np.zeros(len(ends), dtype=bool)
+    for i in np.flatnonzero(n_sep == 0):  # only lines without separators can be blank
+        blank[i] = not block[starts[i] : ends[i]].strip(b" \t")
+    if blank.any():
+        keep = ~blank
+        block = b"".join(block[a : b + 1] for a, b in zip(starts[keep], ends[keep], strict=True))
+        numbers, n_sep = numbers[keep], n_sep[keep]
+    if block and not block.endswith(b"\n"):
+        block += b"\n"
+    return block, numbers, n_sep
+
+
+def table_blocks(
+    stream: BinaryIO,
+    where: str,
+    *,
+    sep: str,
+    header: bool,
+    n_columns: int | None = None,
+    column_names: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
+    skip: int = 0,
+    block_bytes: int = BLOCK_BYTES,
+) -> tuple[list[str], Iterator[np.ndarray]]:
+    """A numeric table as float64 blocks of rows, read from a stream.
+
+    Args:
+        stream: the file, opened in binary mode (e.g. :meth:`Source.open`).
+        where: its name for messages.
+        sep: separator; ``", "`` files are split at ``","`` with spaces skipped.
+        header: whether the first non-blank line is a header.
+        n_columns: the number of columns every row must have (default: the header's).
+        column_names: the header the file must have (case-insensitive), when given.
+        columns: with a header, the columns to take by name, in this order; None takes
+            every column after the first ``skip`` ones.
+        block_bytes: bytes parsed at once.
+    Returns:
+        (names of the columns taken, iterator of ``(rows, len(names))`` float64 arrays);
+        the iterator raises :class:`CorpusError` at the first malformed row or cell.
+    """
+    char = sep.strip() or sep
+    blocks = _line_blocks(stream, block_bytes, where)
+    names: list[str] = list(column_names or [])
+    first: tuple[bytes, np.ndarray, np.ndarray] | None = None
+    for block, line in blocks:
+        text, numbers, n_sep = _lines(block, line, char.encode())
+        if len(numbers):
+            first = (text, numbers, n_sep)
+            break
+    if first is None:
+        raise CorpusError("the file is empty", path=where)
+    text, numbers, n_sep = first
+    idx: list[int] | None = None
+    if header:
+        head_end = text.index(b"\n")
+        found = [h.strip() for h in text[:head_end].decode("latin-1").split(char)]
+        if column_names is not None:
+            _check_header(found, column_names, where, int(numbers[0]))
+        names = found
+        if columns is not None:
+            lookup = {h.lower(): i for i, h in enumerate(found)}
+            missing = [c for c in columns if c.lower() not in lookup]
+            if missing:
+                raise CorpusError(
+                    f"missing column(s) {missing}; the header has {len(found)} columns "
+                    f"starting {found[:6]}",
+                    path=where,
+                    line=int(numbers[0]),
+                )
+            idx = [lookup[c.lower()] for c in columns]
+        elif skip:
+            idx = list(range(skip, len(found)))
+        first = (text[head_end + 1 :], numbers[1:], n_sep[1:])
+        n_columns = len(found) if n_columns is None else n_columns
+    if n_columns is None:
+        raise ValueError("table_blocks needs n_columns for a table without a header")
+    taken = [names[i] for i in idx] if idx is not None else names
+
+    def parse(text: bytes, numbers: np.ndarray, n_sep: np.ndarray) -> np.ndarray:
+        bad = np.flatnonzero(n_sep != n_columns - 1)
+        if len(bad):
+            raise CorpusError(
+                f"expected {n_columns} columns separated by {sep!r}, found "
+                f"{int(n_sep[bad[0]]) + 1}",
+                path=where,
+                line=int(numbers[bad[0]]),
+            )
+        if not len(numbers):
+            return np.zeros((0, len(idx) if idx is not None else n_columns))
+        try:
+            frame = pd.read_csv(
+                io.BytesIO(text), sep=char, header=None, names=list(range(n_columns)),
+                usecols=idx, skipinitialspace=True, engine="c", encoding="latin-1",
+                low_memory=False, skip_blank_lines=False,
+            )  # fmt: skip
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise CorpusError(f"malformed table ({_short(str(exc))})", path=where) from None
+        if idx is not None:
+            frame = frame[idx]
+        return _to_float(frame, where, taken, numbers)
+
+    def iterate() -> Iterator[np.ndarray]:
+        yield parse(*first)
+        for block, line in blocks:
+            text, numbers, n_sep = _lines(block, line, char.encode())
+            if len(numbers):
+                yield parse(text, numbers, n_sep)
+
+    return taken, iterate()
+
+
+def _check_header(found: list[str], want: Sequence[str], where: str, line: int) -> None:
+    got, expected = [n.lower() for n in found], [n.lower() for n in want]
+    if got == expected:
+        return
+    bad = next((i for i, (a, b) in enumerate(zip(got, expected, strict=False)) if a != b), None)
+    if bad is None:
+        raise CorpusError(
+            f"expected {len(want)} header columns, found {len(found)}", path=where, line=line
+        )
+    raise CorpusError(
+        f"column {bad + 1}: expected header {want[bad]!r}, found {_short(found[bad])}",
+        path=where,
+        line=line,
+    )
+
+
+def _to_float(
+    frame: pd.DataFrame, where: str, names: Sequence[str], lines: np.ndarray
+) -> np.ndarray:
+    """Convert a parsed block to float64, raising at the first cell that is not a number."""
+    values = np.empty(frame.shape, dtype=np.float64)
+    for j, col in enumerate(frame.columns):
+        series = frame[col]
+        if series.dtype.kind in "fiub":
+            values[:, j] = series.to_numpy(dtype=np.float64)
+            continue
+        converted = pd.to_numeric(series, errors="coerce")
+        bad = converted.isna() & series.notna()
+        if bad.any():
+            text = series[bad].astype(str).str.strip().str.lower()
+            really = ~text.isin(_NOT_NUMBERS)
+            if really.any():
+                row = int(np.flatnonzero(bad.to_numpy())[np.flatnonzero(really.to_numpy())[0]])
+                label = f" ({names[j]})" if j < len(names) else ""
+                raise CorpusError(
+                    f"expected a number, found {_short(series.iloc[row], 40)}",
+                    path=where,
+                    line=int(lines[row]),
+                    key=f"column {j + 1}{label}",
+                )
+        values[:, j] = converted.to_numpy(dtype=np.float64)
+    values[~np.isfinite(values)] = np.nan
+    return values
 
 
 def numeric_table(
@@ -135,78 +296,17 @@ def numeric_table(
     header: bool,
     column_names: Sequence[str] | None = None,
 ) -> tuple[list[str], np.ndarray]:
-    """Parse a numeric table fast (pandas C parser) and check its shape and cells.
+    """A whole numeric table from bytes (:func:`table_blocks`, concatenated).
 
-    Args:
-        data: the file's bytes.
-        where: the file's name for error messages.
-        sep: separator; ``", "`` files are read with ``","`` and spaces skipped.
-        n_columns: the number of columns expected.
-        header: whether the first line is a header.
-        column_names: expected header names (checked case-insensitively when given).
     Returns:
-        (column names, float64 array ``(n_rows, n_columns)``); ``-inf``, ``inf`` and NaN
-        cells become NaN.
-    Raises:
-        ValueError naming the file, line and column of the first malformed cell.
+        (column names, float64 array ``(n_rows, n_columns)``).
     """
-    if not data.strip():
-        raise ValueError(f"{where}: the file is empty")
-    try:
-        frame = pd.read_csv(
-            io.BytesIO(data),
-            sep=sep.strip() or sep,
-            header=0 if header else None,
-            skipinitialspace=True,
-            skip_blank_lines=True,
-            engine="c",
-            low_memory=False,
-        )
-    except pd.errors.ParserError as exc:
-        raise ValueError(
-            f"{where}: malformed table ({exc}); expected {n_columns} columns"
-        ) from exc
-    names = [str(c).strip() for c in frame.columns] if header else list(column_names or [])
-    if frame.shape[1] != n_columns:
-        raise ValueError(
-            f"{where}: expected {n_columns} columns separated by {sep!r}, found {frame.shape[1]}"
-        )
-    if header and column_names is not None:
-        got, want = [n.lower() for n in names], [n.lower() for n in column_names]
-        if got != want:
-            bad = next(i for i, (a, b) in enumerate(zip(got, want, strict=True)) if a != b)
-            raise ValueError(
-                f"{where}, line 1, column {bad + 1}: expected header {column_names[bad]!r}, "
-                f"found {names[bad]!r}"
-            )
-    return names, _to_float(frame, where, names, header)
-
-
-def _to_float(frame: pd.DataFrame, where: str, names: Sequence[str], header: bool) -> np.ndarray:
-    """Convert a parsed frame to float64, raising at the first cell that is not a number."""
-    values = np.empty(frame.shape, dtype=np.float64)
-    offset = 2 if header else 1
-    for j, col in enumerate(frame.columns):
-        series = frame[col]
-        if series.dtype.kind in "fiub":
-            values[:, j] = series.to_numpy(dtype=np.float64)
-            continue
-        converted = pd.to_numeric(series, errors="coerce")
-        bad = converted.isna() & series.notna()
-        if bad.any():
-            text = series[bad].astype(str).str.strip().str.lower()
-            really = ~text.isin(["nan", "-nan", "inf", "-inf", "+inf", "na", ""])
-            if really.any():
-                row = int(np.flatnonzero(bad.to_numpy())[np.flatnonzero(really.to_numpy())[0]])
-                label = f" ({names[j]})" if j < len(names) else ""
-                raise ValueError(
-                    f"{where}, data row {row + 1}{' after the header' if header else ''} "
-                    f"(line {row + offset} if no blank lines), column {j + 1}{label}: "
-                    f"expected a number, found {series.iloc[row]!r}"
-                )
-        values[:, j] = converted.to_numpy(dtype=np.float64)
-    values[~np.isfinite(values)] = np.nan
-    return values
+    names, blocks = table_blocks(
+        io.BytesIO(data), where, sep=sep, header=header, n_columns=n_columns,
+        column_names=column_names,
+    )  # fmt: skip
+    parts = list(blocks)
+    return names, np.vstack(parts) if parts else np.zeros((0, n_columns))
 
 
 def select_columns(
@@ -214,39 +314,11 @@ def select_columns(
 ) -> tuple[list[str], np.ndarray]:
     """Numeric columns of a table with a header, chosen by name (case and spaces ignored).
 
-    Args:
-        data: the file's bytes.
-        where: its name, for messages.
-        sep: the separator.
-        columns: names to take, in this order; None takes every column after the first
-            ``skip`` ones.
-        skip: with ``columns=None``, how many leading (non-numeric) columns to leave out.
     Returns:
         (names, float64 array ``(n_rows, len(names))``).
-    Raises:
-        ValueError naming the file and the missing column or the malformed cell.
     """
-    first = next((line for line in read_text(data) if line.strip()), None)
-    if first is None:
-        raise ValueError(f"{where}: the file is empty")
-    header = [h.strip() for h in first.split(sep)]
-    lookup = {h.lower(): i for i, h in enumerate(header)}
-    if columns is None:
-        idx = list(range(skip, len(header)))
-    else:
-        missing = [c for c in columns if c.lower() not in lookup]
-        if missing:
-            raise ValueError(
-                f"{where}, line 1: missing column(s) {missing}; the header has {len(header)} "
-                f"columns starting {header[:6]}"
-            )
-        idx = [lookup[c.lower()] for c in columns]
-    try:
-        frame = pd.read_csv(
-            io.BytesIO(data), sep=sep, header=0, usecols=idx, skipinitialspace=True, engine="c"
-        )
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise ValueError(f"{where}: malformed table ({exc})") from exc
-    frame = frame.iloc[:, np.argsort(np.argsort(idx))] if columns is not None else frame
-    names = [header[i] for i in idx]
-    return names, _to_float(frame, where, names, True)
+    names, blocks = table_blocks(
+        io.BytesIO(data), where, sep=sep, header=True, columns=columns, skip=skip
+    )
+    parts = list(blocks)
+    return names, np.vstack(parts) if parts else np.zeros((0, len(names)))

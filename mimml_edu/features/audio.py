@@ -16,18 +16,34 @@ gives the same F0 track and voicing as ``librosa.pyin`` (checked in the tests), 
 
 A turn is pooled over its **voiced** frames (mean and standard deviation of every
 column), plus the turn's voiced ratio. A turn with no voiced frame is masked, not faked.
+
+Long recordings: everything is computed in bounded blocks
+(:mod:`mimml_edu.features.audio_blocks`). The file is decoded and resampled block by block,
+and :func:`extract_turns` keeps the resampled waveform in a temporary file and pools the
+turns block by block, so its memory does not grow with the recording's length. The frame
+table equals the whole-file computation's (to float32 rounding across blocks), and both
+:func:`pool_turns` and the streamed pooling sum in float64, so they agree to float32
+rounding (checked in ``tests/test_robust_media.py``; ``bench/audio_memory.py`` measures
+the memory). Only a regular file is opened: a FIFO, a
+device or a directory is refused with a :class:`~mimml_edu.errors.MediaError`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
+from mimml_edu.errors import MediaError, MediaNotFoundError
+
 #: Bumped whenever the numbers this module produces change; part of the cache key.
-#: (Not bumped for the switch from librosa.pyin to features.pitch.pyin: same numbers.)
-EXTRACTOR_VERSION = "1"
+#: (Not bumped for the switch from librosa.pyin to features.pitch.pyin: same numbers;
+#: 2: turn statistics pooled block by block in float64.)
+EXTRACTOR_VERSION = "2"
+#: Samples decoded at once.
+READ_BLOCK = 1 << 20
 EXTRACTOR_NAME = "audio-librosa"
 
 
@@ -126,33 +142,73 @@ def load_audio(path: str | Path, *, sample_rate: int = 16000) -> np.ndarray:
     """Read an audio file as mono float32 at ``sample_rate``.
 
     Args:
-        path: a file soundfile can read (wav, flac, ogg, ...).
+        path: a regular file soundfile can read (wav, flac, ogg, ...).
         sample_rate: target rate; other rates are resampled.
     Returns:
         ``(n_samples,)`` float32 waveform.
     Raises:
-        FileNotFoundError: no such file.
-        ValueError: the file is not readable audio, is empty, or holds NaN/inf.
+        MediaNotFoundError: no such file (a ``FileNotFoundError``).
+        MediaError: not a regular file, not readable audio, empty, or holding NaN/inf.
+    """
+    parts: list[np.ndarray] = []
+    decode(path, sample_rate, parts.append)
+    return np.ascontiguousarray(np.concatenate(parts) if parts else np.zeros(0, np.float32))
+
+
+def decode(path: str | Path, sample_rate: int, sink: Callable[[np.ndarray], None]) -> int:
+    """Decode ``path`` block by block to mono float32 at ``sample_rate``, handing each
+    block to ``sink``; returns the number of samples (the memory is one block's).
+
+    Raises:
+        MediaNotFoundError, MediaError: as :func:`load_audio`.
     """
     import soundfile as sf
 
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: audio file not found")
-    try:
-        y, sr = sf.read(str(path), dtype="float32", always_2d=True)
-    except Exception as err:  # soundfile raises LibsndfileError, RuntimeError, ...
-        raise ValueError(f"{path}: not readable as audio ({err})") from err
-    if y.shape[0] == 0:
-        raise ValueError(f"{path}: the audio file holds no samples")
-    y = y.mean(axis=1)
-    if not np.isfinite(y).all():
-        raise ValueError(f"{path}: the audio holds NaN or inf samples")
-    if sr != sample_rate:
-        import librosa
+    from mimml_edu.data.source import require_regular_file
 
-        y = librosa.resample(y, orig_sr=sr, target_sr=sample_rate, res_type="soxr_hq")
-    return np.ascontiguousarray(y, dtype=np.float32)
+    path = require_regular_file(
+        path, what="audio file", error=MediaError, not_found=MediaNotFoundError
+    )
+    try:
+        f = sf.SoundFile(str(path))
+    except Exception as err:  # soundfile raises LibsndfileError, RuntimeError, ...
+        raise MediaError(f"not readable as audio ({_cut(err)})", path=path) from None
+    with f:
+        rate, total = f.samplerate, 0
+        n_out = int(np.ceil(f.frames * sample_rate / rate)) if f.frames > 0 else None
+        stream = None
+        if rate != sample_rate:
+            import soxr
+
+            stream = soxr.ResampleStream(rate, sample_rate, 1, dtype="float32", quality="HQ")
+        while True:
+            try:
+                block = f.read(READ_BLOCK, dtype="float32", always_2d=True)
+            except Exception as err:
+                raise MediaError(f"not readable as audio ({_cut(err)})", path=path) from None
+            last = len(block) < READ_BLOCK
+            y = block.mean(axis=1) if len(block) else np.zeros(0, np.float32)
+            if not np.isfinite(y).all():
+                raise MediaError("the audio holds NaN or inf samples", path=path)
+            if stream is not None:
+                y = stream.resample_chunk(y, last=last)
+            if n_out is not None:
+                y = y[: max(0, n_out - total)]  # librosa's length: ceil(n * ratio)
+            if len(y):
+                sink(np.ascontiguousarray(y, dtype=np.float32))
+                total += len(y)
+            if last:
+                break
+    if total == 0:
+        raise MediaError("the audio file holds no samples", path=path)
+    if n_out is not None and total < n_out:
+        sink(np.zeros(n_out - total, np.float32))
+        total = n_out
+    return total
+
+
+def _cut(err: BaseException) -> str:
+    return " ".join(str(err).split())[:160]
 
 
 def extract_frames(
@@ -174,103 +230,38 @@ def extract_frames(
         :class:`AudioFrames` with ``features`` ``(n_frames, d)``,
         ``d = len(frame_feature_names(config))``.
     """
-    import librosa
+    from mimml_edu.features.audio_blocks import ArraySamples, frame_blocks, n_frames
 
     y = np.asarray(y, dtype=np.float32)
     if y.ndim != 1:
         raise ValueError(f"expected a mono waveform (n_samples,), got shape {y.shape}")
-    sr, hop, n_fft = config.sample_rate, config.hop_length, config.n_fft
-    if len(y) < config.pitch_frame_length:
-        raise ValueError(
-            f"the recording is too short ({len(y)} samples); at least "
-            f"{config.pitch_frame_length} samples are needed"
-        )
-    power = np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop, center=True)) ** 2  # (F, T)
-    mel = librosa.feature.melspectrogram(S=power, sr=sr, n_mels=config.n_mels)  # (n_mels, T)
-    logmel = librosa.power_to_db(mel, ref=1.0, top_db=None)
-    mfcc = librosa.feature.mfcc(S=logmel, n_mfcc=config.n_mfcc)  # (n_mfcc, T)
-    width = min(9, mfcc.shape[1] - (1 - mfcc.shape[1] % 2))
-    d1 = librosa.feature.delta(mfcc, width=width, order=1)
-    d2 = librosa.feature.delta(mfcc, width=width, order=2)
-    magnitude = np.sqrt(power)
-    rms = librosa.feature.rms(S=magnitude, frame_length=n_fft)[0]
-    rms_db = librosa.amplitude_to_db(rms, ref=1.0, top_db=None)
-    centroid = librosa.feature.spectral_centroid(S=magnitude, sr=sr)[0]
-    bandwidth = librosa.feature.spectral_bandwidth(S=magnitude, sr=sr)[0]
-    rolloff = librosa.feature.spectral_rolloff(S=magnitude, sr=sr)[0]
-    flatness = librosa.feature.spectral_flatness(S=magnitude)[0]
-    zcr = librosa.feature.zero_crossing_rate(y, frame_length=n_fft, hop_length=hop)[0]
-    n_frames = power.shape[1]
-    times = librosa.frames_to_time(np.arange(n_frames), sr=sr, hop_length=hop)  # (T,)
-
-    loud = (rms_db >= rms_db.max() - config.silence_db) & (rms_db > config.floor_db)  # (T,)
-    wanted = loud if pitch_segments is None else loud & _inside(times, pitch_segments)
-    f0, voiced_flag, voiced_prob = _pitch(y, wanted, config)  # each (T,) on the 10 ms grid
-    voiced = voiced_flag & wanted
-    f0_frames = np.where(voiced, f0, 0.0)  # 0 Hz where unvoiced, never NaN
-
-    columns = [logmel, mfcc, d1, d2]
-    scalars = [f0_frames, voiced_prob, rms_db, centroid, bandwidth, rolloff, flatness, zcr]
-    features = np.concatenate([*columns, np.stack(scalars)], axis=0).T.astype(np.float32)
+    _check_length(len(y), config)
+    total = n_frames(len(y), config.hop_length)
+    names = frame_feature_names(config)
+    features = np.empty((total, len(names)), dtype=np.float32)
+    times = np.empty(total)
+    voiced = np.empty(total, dtype=bool)
+    for block in frame_blocks(ArraySamples(y), config, pitch_segments):
+        features[block.a : block.b] = block.features
+        times[block.a : block.b] = block.times
+        voiced[block.a : block.b] = block.voiced
     return AudioFrames(
-        features=np.ascontiguousarray(features),
-        names=frame_feature_names(config),
+        features=features,
+        names=names,
         times=times,
-        voiced=voiced.astype(bool),
-        sample_rate=sr,
-        duration=len(y) / sr,
+        voiced=voiced,
+        sample_rate=config.sample_rate,
+        duration=len(y) / config.sample_rate,
     )
 
 
-def _inside(times: np.ndarray, segments: np.ndarray) -> np.ndarray:
-    """``(T,)`` True where a time lies inside any ``(n, 2)`` segment."""
-    segments = np.asarray(segments, dtype=np.float64).reshape(-1, 2)
-    out = np.zeros(len(times), dtype=bool)
-    for start, stop in segments:
-        out |= (times >= start) & (times < stop)
-    return out
-
-
-def _runs(flags: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
-    """Index ranges ``[a, b)`` of True runs, merging runs separated by < ``min_gap``."""
-    idx = np.flatnonzero(flags)
-    if len(idx) == 0:
-        return []
-    breaks = np.flatnonzero(np.diff(idx) > min_gap)
-    starts = np.r_[idx[0], idx[breaks + 1]]
-    stops = np.r_[idx[breaks], idx[-1]] + 1
-    return list(zip(starts.tolist(), stops.tolist(), strict=True))
-
-
-def _pitch(
-    y: np.ndarray, wanted: np.ndarray, config: AudioConfig
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """pyin (:func:`mimml_edu.features.pitch.pyin`) on the wanted stretches, mapped onto
-    the 10 ms frame grid.
-
-    Returns:
-        f0 (Hz, NaN where unvoiced), voiced flag, voiced probability; each ``(T,)``.
-    """
-    from mimml_edu.features.pitch import pyin
-
-    n_frames, hop, p_hop = len(wanted), config.hop_length, config.pitch_hop_length
-    kwargs = config.pyin_kwargs()
-    f0 = np.full(n_frames, np.nan)
-    flag = np.zeros(n_frames, dtype=bool)
-    prob = np.zeros(n_frames)
-    pad = config.pitch_frame_length  # context on both sides of a run, samples
-    gap = round(config.merge_gap * config.sample_rate / hop)
-    for a, b in _runs(wanted, gap):
-        s0 = max(0, a * hop - pad)
-        s1 = min(len(y), b * hop + pad)
-        if s1 - s0 < config.pitch_frame_length:
-            continue
-        seg_f0, seg_flag, seg_prob = pyin(y[s0:s1], **kwargs)
-        # nearest pitch frame (centred, step p_hop from s0) for each 10 ms frame a..b-1
-        frames = np.arange(a, b)
-        k = np.clip(np.rint((frames * hop - s0) / p_hop).astype(int), 0, len(seg_f0) - 1)
-        f0[frames], flag[frames], prob[frames] = seg_f0[k], seg_flag[k], seg_prob[k]
-    return f0, flag, prob
+def _check_length(n: int, config: AudioConfig, where: str | None = None) -> None:
+    if n < config.pitch_frame_length:
+        raise MediaError(
+            f"the recording is too short ({n} samples); at least "
+            f"{config.pitch_frame_length} samples are needed",
+            path=where,
+        )
 
 
 def pool_turns(
@@ -299,7 +290,7 @@ def pool_turns(
         ratio[i] = voiced.sum() / inside.sum()
         if not voiced.any():
             continue
-        x = frames.features[voiced]
+        x = frames.features[voiced].astype(np.float64)  # float32 sums lose small stds
         out[i, :d] = x.mean(axis=0)
         out[i, d : 2 * d] = x.std(axis=0)
         out[i, -1] = ratio[i]
@@ -310,7 +301,9 @@ def pool_turns(
 def extract_turns(
     path: str | Path, turn_times: np.ndarray, config: AudioConfig = AudioConfig()
 ) -> dict[str, np.ndarray]:
-    """Per-turn audio features of one recording (pyin only inside the turns).
+    """Per-turn audio features of one recording (pyin only inside the turns), in bounded
+    memory: the resampled waveform waits in a temporary file and the turns are pooled
+    block by block (:mod:`mimml_edu.features.audio_blocks`).
 
     Args:
         path: the audio file.
@@ -320,13 +313,23 @@ def extract_turns(
         ``features (n_turns, d)``, ``mask (n_turns,)``, ``voiced_ratio (n_turns,)`` and
         ``duration`` (seconds, 0-d).
     """
+    from mimml_edu.features.audio_blocks import FileSamples, TurnPool, frame_blocks
+
     turn_times = np.asarray(turn_times, dtype=np.float64).reshape(-1, 2)
-    y = load_audio(path, sample_rate=config.sample_rate)
-    frames = extract_frames(y, config, pitch_segments=turn_times)
-    features, mask, ratio = pool_turns(frames, turn_times)
+    samples = FileSamples()
+    try:
+        decode(path, config.sample_rate, samples.append)
+        _check_length(samples.n, config, str(path))
+        pool = TurnPool(turn_times, len(frame_feature_names(config)))
+        for block in frame_blocks(samples, config, pitch_segments=turn_times):
+            pool.add(block)
+        n = samples.n
+    finally:
+        samples.close()
+    features, mask, ratio = pool.result()
     return {
         "features": features,
         "mask": mask,
         "voiced_ratio": ratio,
-        "duration": np.float64(frames.duration),
+        "duration": np.float64(n / config.sample_rate),
     }

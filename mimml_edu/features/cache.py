@@ -36,8 +36,16 @@ def default_cache_dir() -> Path:
 
 
 def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file's content (memoised per path, size and modification time)."""
-    path = Path(path)
+    """SHA-256 of a file's content (memoised per path, size and modification time).
+
+    Raises:
+        MediaError: not a regular file (a FIFO would block the read, a device never end);
+            MediaNotFoundError when it does not exist.
+    """
+    from mimml_edu.data.source import require_regular_file
+    from mimml_edu.errors import MediaError, MediaNotFoundError
+
+    path = require_regular_file(path, error=MediaError, not_found=MediaNotFoundError)
     stat = path.stat()
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     if key not in _file_hashes:

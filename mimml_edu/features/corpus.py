@@ -19,13 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from mimml_edu.data.batch import Session
-from mimml_edu.data.recordings import (
-    MEDIA_FILES,
-    find_sessions,
-    participant_turns,
-    read_labels,
-    read_transcript,
-)
+from mimml_edu.data.recordings import MEDIA_FILES, find_sessions, read_label_table, session_turns
 from mimml_edu.errors import MediaError
 
 
@@ -162,12 +156,12 @@ class RawCorpusReader:
         failures: list[ExtractionFailure] = []
         tpath = folder / MEDIA_FILES["transcript"]
         try:
-            turn_times, texts = participant_turns(
-                read_transcript(tpath), participant=self.participant, where=str(tpath)
-            )
+            turn_times, texts, late = session_turns(folder, participant=self.participant)
         except (OSError, ValueError) as err:
             self._fail(failures, ExtractionFailure(sid, "text", str(tpath), _reason(err, tpath)))
             return None, failures
+        if late:  # reported, not fatal even in strict mode: the other rows are good
+            failures.append(ExtractionFailure(sid, "text", str(tpath), _reason(late, tpath)))
         n = len(turn_times)
         meta: dict = {"source": str(folder), "empty_text_turns": texts.count("")}
         settings = {"turns": turn_times, "participant": self.participant}
@@ -278,8 +272,15 @@ class RawCorpusReader:
         folders = find_sessions(corpus_dir)
         report = CorpusReport()
         labels_path = corpus_dir / "labels.csv"
-        labels = read_labels(labels_path) if labels_path.is_file() else {}
+        labels, problems = {}, {}
+        if labels_path.exists() or labels_path.is_symlink():
+            labels, problems = read_label_table(labels_path, strict=self.strict)
         for folder in tqdm(folders, desc="sessions", unit="session", disable=not self.progress):
+            if folder.name in problems:
+                reason = _reason(problems[folder.name], labels_path)
+                failure = ExtractionFailure(folder.name, "labels", str(labels_path), reason)
+                report.add(None, [failure], 0, 0)
+                continue
             report.add(*self.read_one(folder, labels.get(folder.name)))
         report.wall_s = time.perf_counter() - start
         return report
@@ -299,7 +300,7 @@ def load_raw_corpus(corpus_dir: str | Path, **options) -> CorpusReport:
     return RawCorpusReader(**options).read_corpus(corpus_dir)
 
 
-def _reason(err: Exception, path: Path) -> str:
+def _reason(err: Exception | str, path: Path) -> str:
     """The error message without a leading repeat of the path."""
     message = str(err)
     prefix = f"{path}: "

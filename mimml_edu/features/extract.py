@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from mimml_edu.data.corpora import FEATURES_MARKER, FORMATS, canonical_text_model, register_format
-from mimml_edu.data.recordings import find_sessions, read_labels
+from mimml_edu.data.recordings import find_sessions, read_label_table
 from mimml_edu.data.report import ReadReport
 from mimml_edu.errors import ConfigError, CorpusError
 from mimml_edu.features.corpus import CorpusReport, ExtractionError, ExtractionFailure
@@ -248,19 +248,13 @@ def extract_corpus(
     if fps is not None and (isinstance(fps, bool) or not math.isfinite(fps) or fps <= 0):
         raise ConfigError(f"--max-fps must be a number > 0, got {fps!r}")
     _check_out(corpus_dir, out)
-    try:
-        folders = find_sessions(corpus_dir)
-        labels_path = corpus_dir / "labels.csv"
-        labels = read_labels(labels_path) if labels_path.is_file() else {}
-    except FileNotFoundError as err:
-        raise CorpusError(str(err)) from None
-    except ValueError as err:
-        raise CorpusError(str(err)) from None
+    folders, labels, refused = _folders_and_labels(corpus_dir, strict=strict)
     report = read_sessions(
         folders, labels, jobs=jobs, progress=progress, strict=strict, participant=participant,
         text_model=None if model == "minilm" else model, audio_config=audio_config,
         video_config=video_config, cache_dir=out / "cache" if cache_dir is None else cache_dir,
     )  # fmt: skip
+    report.failures.extend(refused)
     out.mkdir(parents=True, exist_ok=True)
     old = read_marker(out).get("sessions", []) if (out / FEATURES_MARKER).is_file() else []
     written = [s.session_id for s in report.sessions]
@@ -269,7 +263,7 @@ def extract_corpus(
     for sid in set(old) - set(written):  # sessions of an earlier run no longer extracted
         (out / f"{sid}.npz").unlink(missing_ok=True)
     if labels:
-        shutil.copyfile(labels_path, out / "labels.csv")
+        shutil.copyfile(corpus_dir / "labels.csv", out / "labels.csv")
     else:
         (out / "labels.csv").unlink(missing_ok=True)
     kept = set(written)
@@ -297,6 +291,26 @@ def extract_corpus(
     return report
 
 
+def _folders_and_labels(corpus_dir: Path, *, strict: bool) -> tuple[list[Path], dict, list]:
+    """The session folders to extract, their labels, and a failure for each session whose
+    label row cannot be used (that session is left out, unless ``strict`` stops here)."""
+    from mimml_edu.features.corpus import ExtractionFailure
+
+    try:
+        folders = find_sessions(corpus_dir)
+        labels_path = corpus_dir / "labels.csv"
+        labels, problems = {}, {}
+        if labels_path.exists() or labels_path.is_symlink():
+            labels, problems = read_label_table(labels_path, strict=strict)
+    except CorpusError:
+        raise
+    except (OSError, ValueError) as err:
+        raise CorpusError(str(err)) from None
+    refused = [ExtractionFailure(sid, "labels", str(labels_path), str(why))
+               for sid, why in problems.items()]  # fmt: skip
+    return [f for f in folders if f.name not in problems], labels, refused
+
+
 def read_recordings(
     path: str | Path,
     *,
@@ -321,15 +335,12 @@ def read_recordings(
     from mimml_edu.features.cache import default_cache_dir
 
     path = Path(path)
-    try:
-        folders = find_sessions(path)
-        labels = read_labels(path / "labels.csv") if (path / "labels.csv").is_file() else {}
-    except (OSError, ValueError) as err:
-        raise CorpusError(str(err)) from None
+    folders, labels, refused = _folders_and_labels(path, strict=bool(options.get("strict")))
     if text_model is not None and text_model != "minilm":
         options["text_model"] = text_model
     cache = default_cache_dir() if cache_dir is None else cache_dir
     raw = read_sessions(folders, labels, jobs=jobs, cache_dir=cache, **options)
+    raw.failures.extend(refused)
     report = ReadReport(sessions=raw.sessions, corpus="recordings")
     report.notes["text_model"] = text_model or "minilm"
     kept = {s.session_id for s in raw.sessions}

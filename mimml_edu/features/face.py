@@ -95,6 +95,23 @@ class VideoConfig:
     min_presence_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
 
+    def __post_init__(self) -> None:
+        import math
+
+        from mimml_edu.errors import ConfigError
+
+        fps = self.max_fps
+        if fps is not None and (
+            isinstance(fps, bool) or not isinstance(fps, int | float) or not math.isfinite(fps)
+            or fps <= 0
+        ):  # fmt: skip
+            raise ConfigError(f"video max_fps must be a number > 0 (or None), got {fps!r}")
+        for name in ("min_detection_confidence", "min_presence_confidence",
+                     "min_tracking_confidence"):  # fmt: skip
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise ConfigError(f"video {name} must be in [0, 1], got {value!r}")
+
     def to_dict(self) -> dict:
         return asdict(self)
 
@@ -112,12 +129,19 @@ def model_path(path: str | Path | None = None) -> Path:
     Raises:
         FileNotFoundError, ValueError: missing file or wrong checksum.
     """
+    from mimml_edu.data.source import file_kind
+    from mimml_edu.errors import MediaError, MediaNotFoundError
+
     path = Path(path) if path is not None else MODEL_FILE
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{path}: the FaceLandmarker model is missing; reinstall mimml-edu "
-            "(it ships mimml_edu/features/assets/face_landmarker.task)"
+    kind = file_kind(path)
+    if kind == "missing":
+        raise MediaNotFoundError(
+            "the FaceLandmarker model is missing; reinstall mimml-edu "
+            "(it ships mimml_edu/features/assets/face_landmarker.task)",
+            path=path,
         )
+    if kind is not None:
+        raise MediaError(f"is {kind}, not a regular file (the FaceLandmarker model)", path=path)
     stat = path.stat()
     key = (str(path), stat.st_size, stat.st_mtime)
     if key not in _verified:

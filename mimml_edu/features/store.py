@@ -68,29 +68,70 @@ def _plain(value):
 
 
 def load_session(path: str | Path) -> Session:
-    """Read one file written by :func:`save_session`."""
-    path = Path(path)
+    """Read one file written by :func:`save_session`.
+
+    Raises:
+        CorpusError naming the file: not a regular file, not a session file of this format,
+        or arrays that do not fit each other (shapes, masks, non-finite features).
+    """
+    import zipfile
+    import zlib
+
+    from mimml_edu.data.source import require_regular_file
+
+    path = require_regular_file(path, what="session file")
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
         info = json.loads(str(arrays["info"]))
-    except (OSError, ValueError, KeyError) as err:
-        raise ValueError(f"{path}: not a mimml-edu session file ({err})") from err
-    if info.get("format") != FORMAT:
-        raise ValueError(f"{path}: format {info.get('format')!r}, expected {FORMAT!r}")
-    return Session(
-        session_id=info["session_id"],
-        features={m: arrays[f"features_{m}"] for m in MODALITIES},
-        masks={m: arrays[f"mask_{m}"] for m in MODALITIES},
-        phq_score=info["phq_score"],
-        label=info["label"],
-        gender=info["gender"],
-        split=info["split"],
-        turn_times=arrays.get("turn_times"),
-        turn_text=info["turn_text"],
-        channel_names=info["channel_names"],
-        meta=info["meta"],
-    )
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as err:
+        reason = " ".join(str(err).split())[:160]
+        raise CorpusError(f"not a mimml-edu session file ({reason})", path=path) from None
+    if not isinstance(info, dict) or info.get("format") != FORMAT:
+        found = info.get("format") if isinstance(info, dict) else type(info).__name__
+        raise CorpusError(f"format {found!r}, expected {FORMAT!r}", path=path)
+    try:
+        session = Session(
+            session_id=str(info["session_id"]),
+            features={m: arrays[f"features_{m}"] for m in MODALITIES},
+            masks={m: arrays[f"mask_{m}"] for m in MODALITIES},
+            phq_score=info["phq_score"],
+            label=info["label"],
+            gender=info["gender"],
+            split=info["split"],
+            turn_times=arrays.get("turn_times"),
+            turn_text=None if info["turn_text"] is None else list(info["turn_text"]),
+            channel_names=dict(info["channel_names"]),
+            meta=dict(info["meta"]),
+        )
+    except (KeyError, TypeError, ValueError) as err:
+        raise CorpusError(
+            f"a damaged session file ({type(err).__name__}: {err})", path=path
+        ) from None
+    _check(session, path)
+    return session
+
+
+def _check(s: Session, path: Path) -> None:
+    """Refuse arrays that do not fit each other or hold non-finite features."""
+    n = s.n_turns
+    for m in MODALITIES:
+        x, mask = s.features[m], s.masks[m]
+        if x.ndim != 2 or x.shape[0] != n or mask.shape != (n,) or mask.dtype != bool:
+            raise CorpusError(
+                f"{m}: features {x.shape} and mask {mask.shape} {mask.dtype} do not fit {n} turns",
+                path=path,
+            )
+        if x.dtype.kind != "f" or not np.isfinite(x).all():
+            raise CorpusError(f"{m}: features are not finite numbers", path=path)
+    times = s.turn_times
+    if times is not None and (times.shape != (n, 2) or not np.isfinite(times).all()):
+        raise CorpusError(f"turn times {times.shape} do not fit {n} turns", path=path)
+    score = s.phq_score
+    if score is not None and (not isinstance(score, int | float) or not 0 <= score <= 24):
+        raise CorpusError(f"PHQ-8 score {score!r} outside 0..24", path=path)
+    if s.label not in (None, 0, 1):
+        raise CorpusError(f"label {s.label!r}; expected 0, 1 or none", path=path)
 
 
 def load_sessions(folder: str | Path) -> list[Session]:
@@ -98,7 +139,9 @@ def load_sessions(folder: str | Path) -> list[Session]:
     folder = Path(folder)
     files = sorted(folder.glob("*.npz"))
     if not files:
-        raise FileNotFoundError(f"{folder}: no extracted sessions (*.npz)")
+        from mimml_edu.errors import CorpusNotFoundError
+
+        raise CorpusNotFoundError("no extracted sessions (*.npz)", path=folder)
     return [load_session(f) for f in files]
 
 
@@ -149,7 +192,9 @@ def read_marker(folder: str | Path) -> dict:
     return marker
 
 
-def read_features(path: str | Path, *, text_model: str | None = None) -> ReadReport:
+def read_features(
+    path: str | Path, *, text_model: str | None = None, strict: bool = False
+) -> ReadReport:
     """The ``features`` format of :mod:`mimml_edu.data.corpora`: a folder written by
     ``mimml-edu extract``, read back as a :class:`~mimml_edu.data.report.ReadReport`.
 
@@ -162,8 +207,10 @@ def read_features(path: str | Path, *, text_model: str | None = None) -> ReadRep
         path: the features folder.
         text_model: the text model the caller expects (a different one from the folder's
             is an error: the features cannot change encoder without extracting again).
+        strict: stop at the first session file or label row that cannot be used (default:
+            skip that session with its reason).
     """
-    from mimml_edu.data.recordings import read_labels
+    from mimml_edu.data.recordings import read_label_table
 
     folder = Path(path)
     marker = read_marker(folder)
@@ -178,16 +225,25 @@ def read_features(path: str | Path, *, text_model: str | None = None) -> ReadRep
     report.skipped = list(marker.get("skipped", []))
     report.warnings = [str(w) for w in marker.get("warnings", [])]
     labels_path = folder / "labels.csv"
-    labels = read_labels(labels_path) if labels_path.is_file() else None
+    labels, problems = None, {}
+    if labels_path.exists() or labels_path.is_symlink():
+        labels, problems = read_label_table(labels_path, strict=strict)
     listed = [str(s) for s in marker.get("sessions", [])]
     for sid in listed:
         file = folder / f"{sid}.npz"
+        if sid in problems:
+            report.skipped.append({"session_id": sid, "reason": f"{labels_path}: {problems[sid]}"})
+            continue
         if not file.is_file():
+            if strict:
+                raise CorpusError("missing: listed in the folder's marker", path=file)
             report.skipped.append({"session_id": sid, "reason": f"{file}: missing"})
             continue
         try:
             session = load_session(file)
-        except ValueError as err:
+        except CorpusError as err:
+            if strict:
+                raise
             report.skipped.append({"session_id": sid, "reason": str(err)})
             continue
         if labels is not None:

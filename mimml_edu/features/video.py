@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mimml_edu.errors import MediaError, MediaNotFoundError
 from mimml_edu.features.face import (
     BLENDSHAPES,
     EYE_CORNERS,
@@ -37,6 +38,17 @@ from mimml_edu.features.face import (
 )
 
 EXTRACTOR_NAME = "video-mediapipe"
+
+
+def _video_file(path: str | Path) -> Path:
+    """``path`` if it is a regular file (opencv would block on a FIFO)."""
+    from mimml_edu.data.source import require_regular_file
+
+    return require_regular_file(
+        path, what="video file", error=MediaError, not_found=MediaNotFoundError
+    )
+
+
 EXTRACTOR_VERSION = "1"
 
 
@@ -104,23 +116,22 @@ def extract_frames(
     Returns:
         :class:`VideoFrames` for the analysed frames.
     Raises:
-        FileNotFoundError: no such file.
-        ValueError: opencv cannot open or decode it, or it reports no frame rate.
+        MediaNotFoundError: no such file (a ``FileNotFoundError``).
+        MediaError: not a regular file (a FIFO, a device or a directory is never opened),
+            opencv cannot open or decode it, or it reports no frame rate.
     """
     import cv2
     import mediapipe as mp
     from tqdm.auto import tqdm
 
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: video file not found")
+    path = _video_file(path)
     capture = cv2.VideoCapture(str(path))
     try:
         if not capture.isOpened():
-            raise ValueError(f"{path}: opencv cannot open this file as video")
+            raise MediaError("opencv cannot open this file as video", path=path)
         fps = float(capture.get(cv2.CAP_PROP_FPS))
         if not np.isfinite(fps) or fps <= 0:
-            raise ValueError(f"{path}: the video reports no frame rate; cannot time its frames")
+            raise MediaError("the video reports no frame rate; cannot time its frames", path=path)
         width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
         height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
         total = int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) or None
@@ -153,7 +164,7 @@ def extract_frames(
     finally:
         capture.release()
     if not times:
-        raise ValueError(f"{path}: no frame could be decoded (corrupt or empty video)")
+        raise MediaError("no frame could be decoded (corrupt or empty video)", path=path)
     return VideoFrames(
         times=np.asarray(times),
         found=np.asarray(found, dtype=bool),
@@ -257,18 +268,18 @@ def read_frames(path: str | Path, times: np.ndarray) -> list[np.ndarray]:
     """
     import cv2
 
-    path = Path(path)
+    path = _video_file(path)
     capture = cv2.VideoCapture(str(path))
     try:
         if not capture.isOpened():
-            raise ValueError(f"{path}: opencv cannot open this file as video")
+            raise MediaError("opencv cannot open this file as video", path=path)
         fps = float(capture.get(cv2.CAP_PROP_FPS))
         frames = []
         for t in np.asarray(times, dtype=float):
             capture.set(cv2.CAP_PROP_POS_FRAMES, round(t * fps))
             ok, bgr = capture.read()
             if not ok:
-                raise ValueError(f"{path}: no frame at {t:.2f} s")
+                raise MediaError(f"no frame at {t:.2f} s", path=path)
             frames.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
     finally:
         capture.release()
