@@ -220,3 +220,45 @@ def test_docstrings_hold_no_measured_numbers(name):
             doc = ast.get_docstring(node) or ""
             bad += [m.group(0) for m in measured.finditer(doc)]
     assert not bad, f"{name}: numbers that look measured in docstrings: {bad}"
+
+
+def test_bench_scripts_import_the_installed_package():
+    """bench/ scripts import mimml_edu as installed; none puts the checkout on sys.path
+    (a script may add its own folder, for the helper modules beside it)."""
+    wrong = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "bench").glob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"sys\.path\.(insert|append)", line) and "resolve().parent))" not in line
+    ]
+    assert not wrong, "sys.path edits in bench scripts: " + ", ".join(wrong)
+
+
+def test_one_name_and_unit_per_phq_quantity():
+    """The model regresses the scaled target under that name; every number a user reads
+    (predictions, evaluation, the explained PHQ-8 target) is in PHQ-8 points."""
+    import torch
+    from model_testdata import small_batch, small_config
+
+    from mimml_edu.data.batch import scale_phq, unscale_phq
+    from mimml_edu.evaluate import predict_windows
+    from mimml_edu.explain.inputs import target_value
+    from mimml_edu.model import build_model
+
+    torch.manual_seed(0)
+    model = build_model(small_config().model).eval()
+    batch = small_batch()
+    with torch.no_grad():
+        out = model(batch)
+    assert not hasattr(out, "phq_hat")
+    torch.testing.assert_close(out.phq_points, out.phq_scaled_hat * 4.75 + 9.5)
+    torch.testing.assert_close(target_value(out, "phq"), out.phq_points)
+    assert float(scale_phq(torch.tensor(9.5))) == 0.0 and float(unscale_phq(1.0)) == 14.25
+    from model_testdata import random_sessions
+
+    sessions = random_sessions(3, seed=3)
+    pred = predict_windows(model, sessions, k=6)
+    assert ((pred.phq_pred >= 0) & (pred.phq_pred <= 24)).all()  # points, clipped to 0..24
+    words = re.compile(r"\bphq_hat\b")
+    stale = [str(p.relative_to(ROOT)) for p in MODULES.values() if words.search(p.read_text())]
+    assert not stale, f"the old unscaled-looking name phq_hat is used in {stale}"
