@@ -322,6 +322,33 @@ A, T, L, E, R, M, C, K, O = (
 )  # fmt: skip
 
 
+def _not_regular_files(prefix: str, group, option: str, make, needle: str) -> list[Case]:
+    """``option`` naming a directory, a FIFO (must not hang) and nothing: each one line
+    that names the path (and, for the first two, says it is not a regular file)."""
+    return [
+        Case(f"{prefix}-dir", group, f"{option} naming a directory", make("dir"),
+             needles=(needle, "regular file")),
+        Case(f"{prefix}-fifo", group, f"{option} naming a FIFO", make("fifo"),
+             needles=(needle, "regular file"), timeout=30),
+        Case(f"{prefix}-missing", group, f"{option} naming no file", make("missing"),
+             needles=(needle,)),
+    ]  # fmt: skip
+
+
+def _bad_train_row(name: str, what: str, edit, word: str) -> Case:
+    """Participant 303's training-label row edited: read with a warning that names 303
+    and ``word``; 303 is reported and not read, 402 still is."""
+    return Case(
+        name,
+        L,
+        what,
+        _label(TRAIN_LABELS, _train_row(edit)),
+        "ok",
+        check=_both(_reported("303", word, read=False), _has("402")),
+        warn=True,
+    )
+
+
 def catalogue() -> list[Case]:
     cases = [
         # ---------------------------------------------------------------- archives
@@ -708,69 +735,25 @@ def catalogue() -> list[Case]:
             check=_both(_reported("303", "dev", read=False), _has("402")),
             warn=True,
         ),
-        Case(
+        _bad_train_row(
             "lab-item-range",
-            L,
             "a PHQ-8 item of 5 (items are 0..3)",
-            _label(TRAIN_LABELS, _train_row(_items([5, 0, 0, 0, 0, 0, 0, 0]))),
-            "ok",
-            check=_both(_reported("303", "item", read=False), _has("402")),
-            warn=True,
+            _items([5, 0, 0, 0, 0, 0, 0, 0]),
+            "item",
         ),
-        Case(
+        _bad_train_row(
             "lab-item-sum",
-            L,
             "PHQ-8 items that do not add up to the total",
-            _label(TRAIN_LABELS, _train_row(_items([3, 3, 3, 3, 0, 0, 0, 0]))),
-            "ok",
-            check=_both(_reported("303", "sum", read=False), _has("402")),
-            warn=True,
+            _items([3, 3, 3, 3, 0, 0, 0, 0]),
+            "sum",
         ),
-        Case(
-            "lab-score-range",
-            L,
-            "a PHQ-8 score of 30",
-            _label(TRAIN_LABELS, _train_row(_set(2, "30"))),
-            "ok",
-            check=_both(_reported("303", "24", read=False), _has("402")),
-            warn=True,
+        _bad_train_row("lab-score-range", "a PHQ-8 score of 30", _set(2, "30"), "24"),
+        _bad_train_row(
+            "lab-score-text", "a PHQ-8 score that is not a number", _set(2, "high"), "high"
         ),
-        Case(
-            "lab-score-text",
-            L,
-            "a PHQ-8 score that is not a number",
-            _label(TRAIN_LABELS, _train_row(_set(2, "high"))),
-            "ok",
-            check=_both(_reported("303", "high", read=False), _has("402")),
-            warn=True,
-        ),
-        Case(
-            "lab-binary",
-            L,
-            "a binary label of 2",
-            _label(TRAIN_LABELS, _train_row(_set(1, "2"))),
-            "ok",
-            check=_both(_reported("303", "binary", read=False), _has("402")),
-            warn=True,
-        ),
-        Case(
-            "lab-gender",
-            L,
-            "a gender cell 'x'",
-            _label(TRAIN_LABELS, _train_row(_set(3, "x"))),
-            "ok",
-            check=_both(_reported("303", "gender", read=False), _has("402")),
-            warn=True,
-        ),
-        Case(
-            "lab-cells",
-            L,
-            "a label row with too few cells",
-            _label(TRAIN_LABELS, _train_row(lambda c: c[:3])),
-            "ok",
-            check=_both(_reported("303", "cells", read=False), _has("402")),
-            warn=True,
-        ),
+        _bad_train_row("lab-binary", "a binary label of 2", _set(1, "2"), "binary"),
+        _bad_train_row("lab-gender", "a gender cell 'x'", _set(3, "x"), "gender"),
+        _bad_train_row("lab-cells", "a label row with too few cells", lambda c: c[:3], "cells"),
         Case(
             "lab-pid-text",
             L,
@@ -1276,24 +1259,7 @@ def catalogue() -> list[Case]:
             _cfg_file("model: {fusoin: gated}\n"),
             needles=("fusoin",),
         ),
-        Case(
-            "cfg-dir",
-            C,
-            "--config naming a directory",
-            _config_path("dir"),
-            needles=("cfg", "regular file"),
-        ),
-        Case(
-            "cfg-fifo",
-            C,
-            "--config naming a FIFO",
-            _config_path("fifo"),
-            needles=("cfg", "regular file"),
-            timeout=30,
-        ),
-        Case(
-            "cfg-missing", C, "--config naming no file", _config_path("missing"), needles=("cfg",)
-        ),
+        *_not_regular_files("cfg", C, "--config", _config_path, "cfg"),
         Case(
             "cfg-yaml-no",
             C,
@@ -1433,24 +1399,7 @@ def catalogue() -> list[Case]:
             _evaluate_edited(lambda c: c.update(data="synthetic")),
             needles=("edited.pt",),
         ),
-        Case(
-            "ck-dir",
-            K,
-            "--checkpoint naming a directory",
-            _ck("dir"),
-            needles=("model.pt", "regular file"),
-        ),
-        Case(
-            "ck-fifo",
-            K,
-            "--checkpoint naming a FIFO",
-            _ck("fifo"),
-            needles=("model.pt", "regular file"),
-            timeout=30,
-        ),
-        Case(
-            "ck-missing", K, "--checkpoint naming no file", _ck("missing"), needles=("model.pt",)
-        ),
+        *_not_regular_files("ck", K, "--checkpoint", _ck, "model.pt"),
         Case(
             "ck-widths",
             K,

@@ -29,36 +29,30 @@ def _number(kind: Callable, text: str) -> float:
 _WORD = {int: "an integer", float: "a number"}
 
 
-def positive_int(text: str) -> int:
-    """argparse type: an integer >= 1."""
-    value = _number(int, text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
+def _bounded(
+    name: str, kind: Callable, low: float, *, strict: bool, doc: str
+) -> Callable[[str], float]:
+    """An argparse type: a finite ``kind`` above ``low`` (``strict``) or at least ``low``."""
+
+    def parse(text: str) -> float:
+        value = _number(kind, text)
+        if value < low or (strict and value == low):
+            raise argparse.ArgumentTypeError(
+                f"must be {'>' if strict else '>='} {low}, got {text}"
+            )
+        return value
+
+    parse.__doc__ = f"argparse type: {doc}."
+    parse.__name__ = parse.__qualname__ = name
+    return parse
 
 
-def count(text: str) -> int:
-    """argparse type: an integer >= 0."""
-    value = _number(int, text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    """argparse type: a finite number > 0."""
-    value = _number(float, text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
-    return value
-
-
-def nonnegative_float(text: str) -> float:
-    """argparse type: a finite number >= 0."""
-    value = _number(float, text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
-    return value
+positive_int = _bounded("positive_int", int, 1, strict=False, doc="an integer >= 1")
+count = _bounded("count", int, 0, strict=False, doc="an integer >= 0")
+positive_float = _bounded("positive_float", float, 0, strict=True, doc="a finite number > 0")
+nonnegative_float = _bounded(
+    "nonnegative_float", float, 0, strict=False, doc="a finite number >= 0"
+)
 
 
 DATA_HELP = (
