@@ -13,7 +13,7 @@ import soundfile as sf
 
 from mimml_edu.cli import main
 from mimml_edu.data.batch import make_windows
-from mimml_edu.data.recordings import participant_turns, read_labels, read_transcript
+from mimml_edu.data.recordings import MEDIA_FILES, participant_turns, read_labels, read_transcript
 from mimml_edu.features.corpus import ExtractionError, RawCorpusReader
 from mimml_edu.features.store import load_session, load_sessions, save_session
 
@@ -128,6 +128,34 @@ def test_each_bad_file_is_reported_and_the_corpus_goes_on(reader, bad_corpus):
 def test_strict_stops_at_the_first_failure(bad_corpus):
     with pytest.raises(ExtractionError, match=r"empty/transcript\.csv: .*header but no rows"):
         RawCorpusReader(strict=True).read_corpus(bad_corpus)
+
+
+@pytest.mark.parametrize(
+    ("session", "modality", "reason"),
+    [("noface", "video", "no face found in any of 10 analysed frames"),
+     ("silent", "audio", "no voiced speech in any of 2 participant turns")],
+)  # fmt: skip
+def test_strict_names_a_media_file_that_read_but_holds_nothing_once(
+    bad_corpus, tmp_path, session, modality, reason
+):
+    """A file that reads but holds no face or no voiced speech stops strict mode with the
+    same message the report gives, said once (not wrapped again as a read error)."""
+    root = tmp_path / "one"
+    shutil.copytree(bad_corpus / session, root / session)
+    if session == "noface":  # a readable audio file, so the first failure is the video's
+        tone = 0.3 * np.sin(2 * np.pi * 150 * np.arange(16000) / 16000)  # voiced, 150 Hz
+        sf.write(str(root / session / "audio.wav"), tone.astype(np.float32), 16000)
+    else:  # a participant text, so the first failure is the audio's
+        _write(
+            root / session / "transcript.csv",
+            HEADER + "0,1,Participant,fine\n1,2,Participant,ok\n",
+        )
+    with pytest.raises(ExtractionError) as caught:
+        RawCorpusReader(strict=True, text_model="hashing").read_corpus(root)
+    file = MEDIA_FILES[modality]
+    assert str(caught.value) == (
+        f"{root / session / file}: {reason} ({modality} of session {session})"
+    )
 
 
 def test_extract_cli_json_and_saved_sessions(bad_corpus, tmp_path, capsys):

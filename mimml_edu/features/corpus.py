@@ -145,6 +145,20 @@ class RawCorpusReader:
             raise ExtractionError(str(failure))
         failures.append(failure)
 
+    def _media(self, failures, sid, modality, path, module, settings, compute, *, width, n):
+        """One media file's turn features; a file that cannot be read is a failure of that
+        modality and gives zero features with an all-False mask (the modality is masked).
+
+        Returns:
+            (arrays, whether the file was read).
+        """
+        try:
+            return self._extract(path, module, settings, compute), True
+        except (OSError, ValueError) as err:
+            failure = ExtractionFailure(sid, modality, str(path), _reason(err, path))
+            self._fail(failures, failure)
+            return {"features": np.zeros((n, width), np.float32), "mask": np.zeros(n, bool)}, False
+
     def read_session(
         self, folder: str | Path, labels: dict | None = None
     ) -> tuple[Session | None, list[ExtractionFailure]]:
@@ -180,43 +194,29 @@ class RawCorpusReader:
 
         # audio
         apath = folder / MEDIA_FILES["audio"]
-        a_width = len(audio.turn_feature_names(self.audio_config))
-        try:
-            a = self._extract(
-                apath,
-                audio,
-                {**self.audio_config.to_dict(), **settings},
-                lambda: audio.extract_turns(apath, turn_times, self.audio_config),
-            )
-            meta["voiced_ratio"] = float(a["voiced_ratio"].mean())
-            if not a["mask"].any():
-                reason = f"no voiced speech in any of {n} participant turns"
-                self._fail(failures, ExtractionFailure(sid, "audio", str(apath), reason))
-        except (OSError, ValueError) as err:
-            self._fail(failures, ExtractionFailure(sid, "audio", str(apath), _reason(err, apath)))
-            a = {"features": np.zeros((n, a_width), np.float32), "mask": np.zeros(n, bool)}
-            meta["voiced_ratio"] = None
+        a, read = self._media(
+            failures, sid, "audio", apath, audio, {**self.audio_config.to_dict(), **settings},
+            lambda: audio.extract_turns(apath, turn_times, self.audio_config),
+            width=len(audio.turn_feature_names(self.audio_config)), n=n,
+        )  # fmt: skip
+        meta["voiced_ratio"] = float(a["voiced_ratio"].mean()) if read else None
+        if read and not a["mask"].any():
+            reason = f"no voiced speech in any of {n} participant turns"
+            self._fail(failures, ExtractionFailure(sid, "audio", str(apath), reason))
 
         # video
         vpath = folder / MEDIA_FILES["video"]
-        v_width = len(video.turn_feature_names())
-        try:
-            v = self._extract(
-                vpath,
-                video,
-                {**self.video_config.to_dict(), **settings},
-                lambda: video.extract_turns(
-                    vpath, turn_times, self.video_config, progress=self.progress
-                ),
-            )
-            meta["face_detection_rate"] = float(v["detection_rate"])
-            if float(v["detection_rate"]) == 0.0:
-                reason = f"no face found in any of {int(v['n_frames'])} analysed frames"
-                self._fail(failures, ExtractionFailure(sid, "video", str(vpath), reason))
-        except (OSError, ValueError) as err:
-            self._fail(failures, ExtractionFailure(sid, "video", str(vpath), _reason(err, vpath)))
-            v = {"features": np.zeros((n, v_width), np.float32), "mask": np.zeros(n, bool)}
-            meta["face_detection_rate"] = None
+        v, read = self._media(
+            failures, sid, "video", vpath, video, {**self.video_config.to_dict(), **settings},
+            lambda: video.extract_turns(vpath, turn_times, self.video_config,
+                                        progress=self.progress),
+            width=len(video.turn_feature_names()), n=n,
+        )  # fmt: skip
+        rate = float(v["detection_rate"]) if read else None
+        meta["face_detection_rate"] = rate
+        if rate == 0.0:
+            reason = f"no face found in any of {int(v['n_frames'])} analysed frames"
+            self._fail(failures, ExtractionFailure(sid, "video", str(vpath), reason))
 
         info = dict(labels or {})
         if "binary_in_file" in info:
