@@ -244,3 +244,23 @@ def test_a_docs_page_has_one_title(page):
         if not fenced and line.startswith("# "):
             titles.append(line)
     assert len(titles) == 1 and lines[0] == titles[0], f"{page}: the first line is its title"
+
+
+def test_the_readme_folder_table_names_every_part_of_the_package():
+    """Every module and sub-package directly under ``mimml_edu/`` is named in the README's
+    table, and the table names nothing that is not there."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("| `mimml_edu/...` |") :].split("\n\n", 1)[0]
+    first_cells = [row.split("|")[1] for row in table.splitlines()[2:]]
+    named = {n for cell in first_cells for n in re.findall(r"`([A-Za-z_]+(?:\.py|/))`", cell)}
+    package = ROOT / "mimml_edu"
+    parts = {
+        p.name + ("/" if p.is_dir() else "")
+        for p in package.iterdir()
+        if (p.suffix == ".py" and p.name != "__init__.py")
+        or (p.is_dir() and not p.name.startswith(("_", ".")))
+    }
+    assert parts - named == set(), (
+        f"parts of the package not in the README's table: {parts - named}"
+    )
+    assert named - parts == set(), f"the README's table names what is not there: {named - parts}"
