@@ -17,6 +17,7 @@ pickled code is ever run). Keys:
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import warnings
@@ -43,6 +44,7 @@ def data_record(
     format: str = "",
     split_seed: int | None = None,
     options: Mapping[str, Any] | None = None,
+    extractor: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What a checkpoint records about its training data.
 
@@ -52,9 +54,11 @@ def data_record(
         format: the corpus format.  split_seed: the seed of the participant split.
         options: the reader options the corpus was read with (``text_model``,
             ``include_interviewer``), so that it can be read again the same way.
+        extractor: the feature extractor's settings for data read from raw media
+            (:attr:`~mimml_edu.data.corpora.Corpus.extractor`), else None.
     Returns:
         ``{"spec", "format", "options", "feature_widths", "channel_names", "split_seed",
-        "fingerprint", "n_sessions"}``.
+        "fingerprint", "n_sessions", "extractor"}``.
     """
     from mimml_edu.data.batch import fingerprint
 
@@ -71,6 +75,7 @@ def data_record(
         "split_seed": split_seed,
         "fingerprint": fingerprint(sessions),
         "n_sessions": len(sessions),
+        "extractor": _plain(extractor) if extractor else None,
     }
 
 
@@ -85,7 +90,13 @@ def corpus_record(corpus, sessions: Sequence[Session] | None = None) -> dict[str
         format=corpus.format,
         split_seed=corpus.split_seed,
         options=corpus.options,
+        extractor=corpus.extractor,
     )
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as JSON would give it back (tuples as lists), so records compare equal."""
+    return json.loads(json.dumps(value))
 
 
 def save_atomic(obj: Mapping[str, Any], path: str | Path) -> Path:
@@ -225,20 +236,25 @@ def check_data(
     config: Config | None = None,
     channel_names: Mapping[str, Sequence[str]] | None = None,
     options: Mapping[str, Any] | None = None,
+    extractor: Mapping[str, Any] | None = None,
 ) -> None:
     """Stop with a clear message when a checkpoint's model cannot read this data.
 
-    Three checks, each naming the checkpoint's data and this data: the feature widths of
+    Four checks, each naming the checkpoint's data and this data: the feature widths of
     the modalities the model uses, their channel names (same widths, other features: an
-    E-DAIC model on DAIC-WOZ features, an extractor of another version), and the text
-    encoder (two encoders of the same width give unrelated embeddings).
+    E-DAIC model on DAIC-WOZ features, an extractor of another version), the text
+    encoder (two encoders of the same width give unrelated embeddings), and the raw-media
+    extractor's settings (video frames per second, audio frame settings, the speaker
+    whose turns are read: same channels, other values).
 
     Args:
         ckpt: the checkpoint dict.  spec: the data's corpus spec.  widths: its feature
         widths.  where: the checkpoint's path, for the message.  config: its config (read
         from ``ckpt`` when None).  channel_names: the data's channel names (not checked
         when None or when the checkpoint records none).  options: the data's reader
-        options (``text_model`` is compared when both sides name one).
+        options (``text_model`` is compared when both sides name one).  extractor: the
+        data's extractor settings (compared for the modalities the model uses when both
+        sides record them).
     Raises:
         CheckpointError naming what differs, on both sides.
     """
@@ -273,6 +289,31 @@ def check_data(
         raise CheckpointError(
             f"the model was trained on {trained} with text model {mine!r}; {spec} was read "
             f"with text model {theirs!r}",
+            path=where,
+        )
+    _check_extractor(record.get("extractor"), extractor, used, trained, spec, where)
+
+
+def _check_extractor(mine, theirs, used, trained: str, spec: str, where: str) -> None:
+    """The extractor settings of the modalities the model uses, and the speaker, must agree."""
+    if not isinstance(mine, Mapping) or not theirs:
+        return
+    theirs = _plain(dict(theirs))
+    parts = [m for m in ("audio", "video") if m in used] + ["participant"]
+    for part in parts:
+        a, b = mine.get(part), theirs.get(part)
+        if a is None or b is None or a == b:
+            continue
+        if isinstance(a, Mapping) and isinstance(b, Mapping):
+            keys = sorted(k for k in {*a, *b} if a.get(k) != b.get(k))
+            a = ", ".join(f"{k}={a.get(k)!r}" for k in keys)
+            b = ", ".join(f"{k}={b.get(k)!r}" for k in keys)
+        else:
+            a, b = repr(a), repr(b)
+        raise CheckpointError(
+            f"the model was trained on {trained}, extracted with {part} settings {a}; "
+            f"{spec} was extracted with {b} (same channels, other values: extract it again "
+            "with the model's settings)",
             path=where,
         )
 

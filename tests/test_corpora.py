@@ -134,6 +134,34 @@ def test_check_data_names_both_sides():
                    options={"text_model": "hashing"})  # fmt: skip
 
 
+def test_check_data_compares_the_extractor_settings_of_the_modalities_used():
+    from mimml_edu.features.audio import AudioConfig
+    from mimml_edu.features.extract import extractor_settings
+    from mimml_edu.features.video import VideoConfig
+
+    config = Config()
+    config.model.input_dims = {"text": 384, "audio": 175, "video": 130}
+    widths = config.model.input_dims
+    mine = extractor_settings(video_config=VideoConfig(max_fps=5.0))
+    ckpt = {"config": config.to_dict(), "data": {"spec": "features:/a", "extractor": mine}}
+    check_data(ckpt, spec="features:/b", widths=widths, extractor=dict(mine))  # the same
+    check_data(ckpt, spec="synthetic:n=9", widths=widths, extractor=None)  # nothing to compare
+    with pytest.raises(CheckpointError) as caught:
+        check_data(ckpt, spec="recordings:/c", widths=widths, extractor=extractor_settings())
+    message = str(caught.value)
+    assert "features:/a" in message and "recordings:/c" in message
+    assert "video settings max_fps=5.0" in message and "with max_fps=15.0" in message
+    louder = extractor_settings(AudioConfig(silence_db=30.0), VideoConfig(max_fps=5.0))
+    with pytest.raises(CheckpointError, match=r"audio settings silence_db=.*with silence_db=30.0"):
+        check_data(ckpt, spec="recordings:/c", widths=widths, extractor=louder)
+    speaker = extractor_settings(video_config=VideoConfig(max_fps=5.0), participant="P")
+    with pytest.raises(CheckpointError, match=r"participant settings 'Participant'.*with 'P'"):
+        check_data(ckpt, spec="recordings:/c", widths=widths, extractor=speaker)
+    config.model.modalities = ("text", "audio")  # a model without video: its settings don't matter
+    check_data({**ckpt, "config": config.to_dict()}, spec="recordings:/c", widths=widths,
+               extractor=extractor_settings())  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("corpora_cli")

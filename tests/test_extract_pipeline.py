@@ -64,11 +64,20 @@ def test_extract_writes_a_corpus_every_command_reads(workspace, capsys):
         "train": (6, 3), "dev": (3, 1), "test": (3, 1)}  # fmt: skip
 
 
-def test_parallel_extraction_equals_one_process(workspace, capsys):
+@pytest.fixture(scope="module")
+def serial(workspace):
+    """The three shipped raw sessions extracted in one process (a cache of its own)."""
+    from mimml_edu.features.extract import extract_corpus
+
     out = workspace / "serial"
-    code, text, _ = result(capsys, "extract", RAW, "--out", out, "--jobs", 1, "--max-fps", 3,
-                         "--text-model", workspace / "encoder", "--json")  # fmt: skip
-    assert code == 0 and json.loads(text)["cache"]["hits"] == 0  # a cache of its own
+    report = extract_corpus(RAW, out, jobs=1, text_model=workspace / "encoder",
+                            video_config=VideoConfig(max_fps=3))  # fmt: skip
+    assert report.failures == [] and report.cache_hits == 0  # a cache of its own
+    return out
+
+
+def test_parallel_extraction_equals_one_process(workspace, serial):
+    out = serial
     for copy in ("a01", "b02", "d03"):  # copies of s01, s02, s03
         parallel = load_session(workspace / "features" / f"{copy}.npz")
         serial = load_session(out / f"{COPIES[copy][0]}.npz")
@@ -77,7 +86,7 @@ def test_parallel_extraction_equals_one_process(workspace, capsys):
             assert np.array_equal(parallel.masks[m], serial.masks[m]), (copy, m)
 
 
-def test_extract_train_evaluate_explain(workspace, capsys):
+def test_extract_train_evaluate_explain(workspace, serial, capsys):
     features, run = workspace / "features", workspace / "run"
     code, out, err = result(capsys, "train", "--config", workspace / "tiny.yaml", "--out", run,
                           "--data", features, "--n-boot", 20, "--json", "--quiet")  # fmt: skip
@@ -103,6 +112,19 @@ def test_extract_train_evaluate_explain(workspace, capsys):
         "synthetic:n=20",
         "'text': 384",
     )
+    # the same recordings extracted at another frame rate: same channels, other values
+    fps2 = workspace / "fps2"
+    code = main(["extract", str(workspace / "corpus"), "--out", str(fps2), "--max-fps", "2",
+                 "--cache", str(features / "cache"), "--text-model", str(workspace / "encoder"),
+                 "--json"])  # fmt: skip
+    assert code == 0
+    capsys.readouterr()
+    one_line_error(
+        here(capsys, "evaluate", "--checkpoint", run / "best.pt", "--data", fps2),
+        f"trained on features:{features.resolve()}",
+        "video settings max_fps=3.0",
+        f"features:{fps2.resolve()} was extracted with max_fps=2.0",
+    )
     code, out, err = result(capsys, "reproduce", "recordings", "--root", features, "--seeds", 1,
                           "--config", workspace / "tiny.yaml", "--n-boot", 10, "--out",
                           workspace / "reproduced", "--json", "--quiet")  # fmt: skip
@@ -116,7 +138,7 @@ def test_extract_train_evaluate_explain(workspace, capsys):
             "reproduce",
             "recordings",
             "--root",
-            workspace / "serial",
+            serial,
             "--out",
             workspace / "x",
         ),

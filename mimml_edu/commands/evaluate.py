@@ -49,8 +49,8 @@ def checkpoint_and_data(
     Returns:
         (model, config, checkpoint dict, corpus).
     Raises:
-        CheckpointError naming both sides when the data's feature widths, channel names or
-        text model differ from the model's.
+        CheckpointError naming both sides when the data's feature widths, channel names,
+        text model or extractor settings differ from the model's.
     """
     from mimml_edu.checkpoints import check_data, load_checkpoint
     from mimml_edu.commands.common import load_data
@@ -81,6 +81,7 @@ def checkpoint_and_data(
         config=config,
         channel_names=corpus.channel_names(),
         options=corpus.options,
+        extractor=corpus.extractor,
     )
     return model, config, ckpt, corpus
 

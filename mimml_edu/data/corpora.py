@@ -105,6 +105,13 @@ class Corpus:
     split_seed: int = 0
     options: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def extractor(self) -> dict[str, Any] | None:
+        """The feature extractor's settings (``audio``, ``video``, ``participant``) for
+        corpora read from raw media or from a folder written by ``extract``, else None."""
+        settings = self.report.notes.get("extractor")
+        return dict(settings) if isinstance(settings, dict) else None
+
     def split(self, name: str) -> list[Session]:
         """The sessions of one split."""
         if name not in SPLITS:

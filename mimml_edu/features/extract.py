@@ -273,11 +273,7 @@ def extract_corpus(
             "source": str(corpus_dir.resolve()),
             "sessions": written,
             "text_model": model,
-            "settings": {
-                "audio": audio_config.to_dict(),
-                "video": video_config.to_dict(),
-                "participant": participant,
-            },
+            "settings": extractor_settings(audio_config, video_config, participant),
             "feature_widths": report.sessions[0].dims() if report.sessions else {},
             "failures": [f.to_dict() for f in report.failures],
             "warnings": [str(f) for f in report.failures if f.session_id in kept],
@@ -289,6 +285,19 @@ def extract_corpus(
         },
     )
     return report
+
+
+def extractor_settings(audio_config=None, video_config=None, participant="Participant") -> dict:
+    """The extractor settings a corpus was read with, as checkpoints record them (the
+    defaults where None): ``{"audio": ..., "video": ..., "participant": ...}``."""
+    from mimml_edu.features.audio import AudioConfig
+    from mimml_edu.features.video import VideoConfig
+
+    return {
+        "audio": (audio_config or AudioConfig()).to_dict(),
+        "video": (video_config or VideoConfig()).to_dict(),
+        "participant": participant,
+    }
 
 
 def _folders_and_labels(corpus_dir: Path, *, strict: bool) -> tuple[list[Path], dict, list]:
@@ -343,6 +352,10 @@ def read_recordings(
     raw.failures.extend(refused)
     report = ReadReport(sessions=raw.sessions, corpus="recordings")
     report.notes["text_model"] = text_model or "minilm"
+    report.notes["extractor"] = extractor_settings(
+        options.get("audio_config"), options.get("video_config"),
+        options.get("participant", "Participant"),
+    )  # fmt: skip
     kept = {s.session_id for s in raw.sessions}
     for failure in raw.failures:
         if failure.session_id in kept:

@@ -267,6 +267,8 @@ def read_features(
             f"(e.g. {', '.join(extra[:3])})"
         )
     report.notes = {k: marker.get(k) for k in ("source", "text_model", "feature_widths")}
+    if isinstance(marker.get("settings"), dict):
+        report.notes["extractor"] = marker["settings"]
     return report
 
 
