@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mimml_edu.data.batch import PHQ8_THRESHOLD
 from mimml_edu.data.channels import AU_INTENSITY, AU_PRESENCE
 from mimml_edu.data.samples import (
     _fmt_rows,
@@ -139,7 +140,7 @@ def write_daicwoz_corpus(
         pid = r["participant_id"]
         if r["split"] != "test":
             r["items"] = _items(rng, r["phq_score"])
-        dep = r["phq_score"] >= 10
+        dep = r["phq_score"] >= PHQ8_THRESHOLD
         asked = rng.random() < (leak if dep else leak / 10)
         style = "none" if pid in (451, 458, 480) else ("prompt_id" if pid >= 363 else "plain")
         offset = DAICWOZ_TIME_OFFSETS.get(str(pid), 0.0)  # the media start that much later

@@ -235,9 +235,3 @@ def expect_rows(
         expect_close(
             got[i], want[i], f"{case}, {row}", atol=atol, rtol=rtol, torch=torch, item="column"
         )
-
-
-def expect_equal(got: Any, want: Any, case: str) -> None:
-    """Raise :class:`NotYet` unless ``got == want`` (plain values: bools, ints, strings)."""
-    if got != want:
-        raise NotYet(f"{case}: expected {want!r}, got {got!r}")
